@@ -1,0 +1,44 @@
+"""Shared fixtures: the persona set (alice the author, bob the official, charlie the outsider)
+and factory_boy factories registered as fixtures (pytest-factoryboy)."""
+
+import pytest
+from pytest_factoryboy import register
+
+from kenes.accounts.tests.factories import UserFactory
+from kenes.organizations.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    SectorFactory,
+)
+from kenes.territories.tests.factories import TerritoryFactory
+
+register(UserFactory)
+register(TerritoryFactory)
+register(SectorFactory)
+register(OrganizationFactory)
+register(MembershipFactory)
+register(InvitationFactory)
+
+
+@pytest.fixture
+def alice(db):
+    """An ordinary citizen: the author of submissions."""
+    return UserFactory(email="alice@example.org", display_name="Alice")
+
+
+@pytest.fixture
+def bob(db):
+    """An official: head of a state body."""
+    return UserFactory(email="bob@example.org", display_name="Bob")
+
+
+@pytest.fixture
+def charlie(db):
+    """An outsider with no role anywhere."""
+    return UserFactory(email="charlie@example.org", display_name="Charlie")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@example.org", display_name="Staff", is_staff=True, is_superuser=True)

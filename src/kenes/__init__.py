@@ -1,0 +1,5 @@
+"""Kenes: the digital infrastructure of a hearing state."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,1 @@
+"""Receivers for allauth events only (house style §8)."""
