@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.http import HttpResponse
+from django.urls import path
 
 app_name = "organizations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", lambda request: HttpResponse("under construction"), name="directory"),
+]
