@@ -39,12 +39,19 @@ class Territory(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     code = models.CharField(_("official code"), max_length=20)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     level = models.PositiveSmallIntegerField(_("level"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
-    urban = models.BooleanField(_("urban"), null=True, blank=True, help_text=_("Empty when mixed or not applicable."))
+    urban = models.BooleanField(
+        _("urban"), null=True, blank=True, help_text=_("Empty when mixed or not applicable.")
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     # Materialized path "/<root code>/…/<own code>/": a subtree is one LIKE 'prefix%' query,
     # served on PostgreSQL by the varchar_pattern_ops index Django adds to unique CharFields.

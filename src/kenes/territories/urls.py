@@ -1,8 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "territories"
 
 urlpatterns = [
-    path("", lambda request: HttpResponse("under construction"), name="list"),
+    path("", views.territory_list_view, name="list"),
+    path("<str:code>/", views.territory_detail_view, name="detail"),
 ]
