@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from kenes.common.models import TimeStampedModel
 
 
+def default_language() -> str:
+    """The site's default language when the person has not chosen one."""
+    return settings.LANGUAGE_CODE
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -43,7 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=default_language
     )
     home_territory = models.ForeignKey(
         "territories.Territory",
@@ -65,7 +70,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
@@ -128,13 +133,26 @@ class IdentityVerification(TimeStampedModel):
     that one national identity number cannot verify a second account."""
 
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="verifications", verbose_name=_("user")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verifications",
+        verbose_name=_("user"),
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=VerificationLevel.choices)
     provider = models.CharField(_("provider"), max_length=100)
-    identity_hash = models.CharField(_("identity number digest"), max_length=64, null=True, blank=True)
+    # NULL when no number was given; NULLs do not collide in the unique constraint below.
+    identity_hash = models.CharField(  # noqa: DJ001
+        _("identity number digest"), max_length=64, null=True, blank=True
+    )
     verified_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("verified by")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -155,7 +173,9 @@ class IdentityVerification(TimeStampedModel):
 class ApiToken(TimeStampedModel):
     """A personal API token. Only a digest is stored; the key is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12)
     key_hash = models.CharField(_("key digest"), max_length=64, unique=True)

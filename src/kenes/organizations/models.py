@@ -61,9 +61,14 @@ class Organization(TimeStampedModel):
         blank=True,
         help_text=_("Kazakhstan: 12-digit BIN. Kyrgyzstan: 14-digit INN."),
     )
-    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organizations")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="organizations"
+    )
     territory = models.ForeignKey(
-        "territories.Territory", verbose_name=_("territory"), on_delete=models.PROTECT, related_name="organizations"
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="organizations",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPERATING, db_index=True
@@ -142,7 +147,9 @@ class Invitation(TimeStampedModel):
         Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
     )
     email = models.EmailField(_("e-mail"))
-    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token_hash = models.CharField(_("token digest"), max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")

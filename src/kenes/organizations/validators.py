@@ -57,7 +57,9 @@ def supervision_cycle_or_too_deep(organization: "Organization") -> bool:
             return False
         if organization.pk is not None and current_id == organization.pk:
             return True
-        current_id = Organization.objects.filter(pk=current_id).values_list("supervising_body_id", flat=True).first()
+        current_id = (
+            Organization.objects.filter(pk=current_id).values_list("supervising_body_id", flat=True).first()
+        )
     return current_id is not None
 
 
@@ -66,9 +68,13 @@ def _supervision_errors(organization: "Organization") -> list[ValidationError]:
     if supervisor is None:
         return []
     if not organization.is_state:
-        return [ValidationError(_("Only a state body can have a supervising body."), code="supervisor_not_state")]
+        return [
+            ValidationError(_("Only a state body can have a supervising body."), code="supervisor_not_state")
+        ]
     if not supervisor.is_state:
-        return [ValidationError(_("The supervising body must itself be a state body."), code="supervisor_kind")]
+        return [
+            ValidationError(_("The supervising body must itself be a state body."), code="supervisor_kind")
+        ]
     if supervision_cycle_or_too_deep(organization):
         return [
             ValidationError(
@@ -90,7 +96,9 @@ def validate_organization(organization: "Organization") -> None:
         errors["supervising_body"] = supervision
     if organization.territory_id is not None and organization.territory.country != organization.country:
         errors["territory"] = [
-            ValidationError(_("The territory must be in the organisation's country."), code="territory_country")
+            ValidationError(
+                _("The territory must be in the organisation's country."), code="territory_country"
+            )
         ]
     if errors:
         raise ValidationError(errors)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "kenes.accounts",  # before allauth: its templates/allauth/* replace allauth's layout and elements
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -38,7 +39,6 @@ INSTALLED_APPS = [
     "kenes.common",
     "kenes.audit",
     "kenes.territories",
-    "kenes.accounts",
     "kenes.organizations",
 ]
 
@@ -232,6 +232,8 @@ LOGGING = {
 # --- Kenes -----------------------------------------------------------------------------------------
 # Where the real classifiers (KATO, SOATE) are read from; see docs/territories.md.
 KENES_DATA_DIR = Path(env.str("KENES_DATA_DIR", default=str(PROJECT_DIR.parent / "shared" / "data")))
+# Absolute links in e-mails sent outside a request (jobs, commands).
+KENES_BASE_URL = env.str("KENES_BASE_URL", default="http://127.0.0.1:8000")
 KENES_PAGE_SIZE = 20
 KENES_MAX_PAGE_SIZE = 100
 KENES_AUDIT_SEAL_BATCH = env.int("KENES_AUDIT_SEAL_BATCH", default=10_000)

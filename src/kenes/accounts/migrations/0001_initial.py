@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
                 ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
                 ('display_name', models.CharField(blank=True, max_length=150, verbose_name='display name')),
-                ('language', models.CharField(choices=[('kk', 'Kazakh'), ('ru', 'Russian'), ('ky', 'Kyrgyz'), ('en', 'English')], default='kk', max_length=8, verbose_name='preferred language')),
+                ('language', models.CharField(choices=[('kk', 'Kazakh'), ('ru', 'Russian'), ('ky', 'Kyrgyz'), ('en', 'English')], default=kenes.accounts.models.default_language, max_length=8, verbose_name='preferred language')),
                 ('verification_level', models.PositiveSmallIntegerField(choices=[(0, 'E-mail confirmed'), (1, 'Second factor or phone'), (2, 'Identity verified')], default=0, verbose_name='verification level')),
                 ('is_staff', models.BooleanField(default=False, verbose_name='staff status')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
