@@ -58,7 +58,12 @@ class Event(AppendOnlyModel):
     actor_label = models.CharField(_("actor label"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     subject_type = models.ForeignKey(
-        ContentType, verbose_name=_("subject type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("subject type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
@@ -107,3 +112,6 @@ class Seal(AppendOnlyModel):
     class Meta:
         verbose_name = _("seal")
         verbose_name_plural = _("seals")
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} in block {self.block_id}"

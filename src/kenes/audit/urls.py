@@ -1,8 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "audit"
 
 urlpatterns = [
-    path("", lambda request: HttpResponse("under construction"), name="blocks"),
+    path("", views.blocks, name="blocks"),
+    path("blocks/<int:number>/", views.block, name="block"),
 ]

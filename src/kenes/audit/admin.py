@@ -1,0 +1,42 @@
+"""Read-only admin views of the audit log: nobody adds, changes or deletes audit rows."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Block, Event, Seal
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "created_at", "action", "subject_type", "subject_id", "actor"]
+    list_select_related = ["subject_type", "actor"]
+    search_fields = ["action", "subject_id"]
+    list_filter = ["action", "subject_type", "created_at"]
+    show_full_result_count = False
+
+
+@admin.register(Block)
+class BlockAdmin(ReadOnlyAdmin):
+    list_display = ["number", "sealed_at", "event_count", "first_event_id", "last_event_id", "hash"]
+    search_fields = ["=number", "=hash", "=merkle_root"]
+
+
+@admin.register(Seal)
+class SealAdmin(ReadOnlyAdmin):
+    list_display = ["event", "block", "leaf_hash"]
+    list_select_related = ["event", "block"]
+    raw_id_fields = ["event", "block"]
+    show_full_result_count = False
