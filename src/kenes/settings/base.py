@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kenes.audit",
     "kenes.territories",
     "kenes.organizations",
+    "kenes.demo",
 ]
 
 MIDDLEWARE = [
