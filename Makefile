@@ -41,7 +41,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/kenes
+	$(BIN)/mypy src/kenes bench
 	$(BIN)/djlint --lint src/kenes
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports

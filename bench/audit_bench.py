@@ -17,7 +17,7 @@ def _bare_inserts(n: int) -> float:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO bench_bare (id, action, payload) VALUES (%s, %s, %s)",
-                [i, "bench.row.inserted", '{"n": %d}' % i],
+                [i, "bench.row.inserted", f'{{"n": {i}}}'],
             )
     return time.perf_counter() - started
 

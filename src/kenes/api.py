@@ -1,6 +1,6 @@
 """The JSON API under /api/v1 (OpenAPI docs at /api/v1/docs). One error format everywhere:
 
-    {"error": {"code": "not_found", "message": "…", "details": [...]}}
+{"error": {"code": "not_found", "message": "…", "details": [...]}}
 """
 
 from typing import Any
