@@ -67,6 +67,7 @@ class DemographicsAdmin(admin.ModelAdmin):
         "consent_given_at",
     ]
     list_filter = ["gender", "education", "settlement", "consent_version"]
+    search_fields = ["user__email", "user__display_name"]
     raw_id_fields = ["user"]
     list_select_related = ["user"]
 
@@ -85,6 +86,7 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
     search_fields = ["name", "prefix", "user__email"]
+    list_filter = ["created_at", "expires_at", "revoked_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["prefix", "key_hash", "last_used_at"]
     list_select_related = ["user"]

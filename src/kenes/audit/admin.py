@@ -32,6 +32,7 @@ class EventAdmin(ReadOnlyAdmin):
 class BlockAdmin(ReadOnlyAdmin):
     list_display = ["number", "sealed_at", "event_count", "first_event_id", "last_event_id", "hash"]
     search_fields = ["=number", "=hash", "=merkle_root"]
+    list_filter = ["sealed_at"]
 
 
 @admin.register(Seal)

@@ -63,6 +63,7 @@ class SectorAdmin(TranslationAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["organization", "user", "role", "created_at"]
     list_filter = ["role"]
+    search_fields = ["user__email", "user__display_name", "organization__name_ru", "organization__name_en"]
     raw_id_fields = ["organization", "user"]
     list_select_related = ["organization", "user"]
 

@@ -20,8 +20,9 @@ class DirectoryFilters(Schema):
     subtree: bool = True
     status: Organization.Status | None = None
     country: str | None = None
-    page: int = 1
-    per_page: int = 20
+    # Paging is read (and clamped) by page_response; strings here so that nonsense is clamped, not refused.
+    page: str | None = None
+    per_page: str | None = None
 
 
 def organization_out(organization: Organization) -> dict[str, Any]:

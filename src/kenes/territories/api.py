@@ -23,8 +23,8 @@ class TerritoryFilters(Schema):
     q: str | None = Field(
         None, max_length=100, description="Start of a code, or part of a name in any language."
     )
-    page: int | None = Field(None, description="Page number (from 1).")
-    per_page: int | None = Field(None, description="Items per page, 1 to 100 (clamped).")
+    page: str | None = Field(None, description="Page number (from 1; clamped).")
+    per_page: str | None = Field(None, description="Items per page, 1 to 100 (clamped).")
 
 
 def territory_out(territory: Territory) -> dict[str, Any]:
