@@ -1,11 +1,11 @@
 """The `kenes` command: Django's management commands plus `serve`, `worker` and `beat`.
 
-    kenes demo                 load the demo data (idempotent)
-    kenes serve                serve the site (runserver in DEBUG, gunicorn otherwise)
-    kenes audit verify         check the audit log's hash chain
-    kenes territories load     load the KATO/SOATE classifiers
-    kenes worker | kenes beat  start Celery against Redis (production)
-    kenes <any manage.py command>
+kenes demo                 load the demo data (idempotent)
+kenes serve                serve the site (runserver in DEBUG, gunicorn otherwise)
+kenes audit verify         check the audit log's hash chain
+kenes territories load     load the KATO/SOATE classifiers
+kenes worker | kenes beat  start Celery against Redis (production)
+kenes <any manage.py command>
 """
 
 import os
