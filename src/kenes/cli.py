@@ -11,14 +11,21 @@ kenes <any manage.py command>
 import os
 import sys
 
+CELERY_COMMANDS = {"worker", "beat"}
+
+
+def celery_argv(args: list[str]) -> list[str]:
+    """Arguments for Celery's own command line (it takes no program name)."""
+    return [args[0], "--loglevel=INFO", *args[1:]]
+
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kenes.settings.dev")
-    if args and args[0] in {"worker", "beat"}:
+    if args and args[0] in CELERY_COMMANDS:
         from kenes.celery import app
 
-        app.start(["celery", args[0], "--loglevel=INFO", *args[1:]])
+        app.start(celery_argv(args))
         return
     from django.core.management import execute_from_command_line
 
