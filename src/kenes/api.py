@@ -14,6 +14,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kenes.accounts.api import router as accounts_router
 from kenes.audit.api import router as audit_router
+from kenes.moderation.api import router as moderation_router
+from kenes.notifications.api import router as notifications_router
+from kenes.obligations.api import router as obligations_router
 from kenes.organizations.api import router as organizations_router
 from kenes.territories.api import router as territories_router
 
@@ -77,3 +80,6 @@ api.add_router("/territories", territories_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/obligations", obligations_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/moderation", moderation_router)

@@ -20,6 +20,9 @@ urlpatterns += i18n_patterns(
     path("territories/", include("kenes.territories.urls")),
     path("organizations/", include("kenes.organizations.urls")),
     path("audit/", include("kenes.audit.urls")),
+    path("obligations/", include("kenes.obligations.urls")),
+    path("notifications/", include("kenes.notifications.urls")),
+    path("moderation/", include("kenes.moderation.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "kenes.audit",
     "kenes.territories",
     "kenes.organizations",
+    "kenes.notifications",
+    "kenes.moderation",
+    "kenes.obligations",
     "kenes.demo",
 ]
 

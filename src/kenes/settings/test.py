@@ -13,7 +13,7 @@ os.environ.setdefault("LANGUAGE_CODE", "en")
 os.environ.pop("REDIS_URL", None)
 
 from .base import *  # noqa: E402,F403
-from .base import STORAGES  # noqa: E402
+from .base import INSTALLED_APPS, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
@@ -23,3 +23,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key", "confirm_email": False}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+
+# A stand-in participation module (tests/testapp): a subject for obligations and moderation.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
