@@ -43,11 +43,19 @@ class DeadlineRule(TimeStampedModel):
         _("counted in"), max_length=10, choices=DayType.choices, default=DayType.WORKING
     )
     max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
-    extension_limit_days = models.PositiveSmallIntegerField(
-        _("longest total term after extension"),
+    extension_total_months = models.PositiveSmallIntegerField(
+        _("longest total term with extensions, in months"),
         null=True,
         blank=True,
-        help_text=_("Counted from the opening, in calendar days. Empty: no extension is allowed."),
+        help_text=_("Counted from the opening (Kazakhstan: two months in all)."),
+    )
+    extension_extra_days = models.PositiveSmallIntegerField(
+        _("longest extension, in calendar days"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Counted from the original deadline. Leave both limits empty when no extension is allowed."
+        ),
     )
     extension_notice_days = models.PositiveSmallIntegerField(
         _("working days to tell the author of an extension"), default=3
