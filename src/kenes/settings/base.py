@@ -241,3 +241,5 @@ KENES_BASE_URL = env.str("KENES_BASE_URL", default="http://127.0.0.1:8000")
 KENES_PAGE_SIZE = 20
 KENES_MAX_PAGE_SIZE = 100
 KENES_AUDIT_SEAL_BATCH = env.int("KENES_AUDIT_SEAL_BATCH", default=10_000)
+# Reminders to the responsible body, in working days before a deadline (docs/obligations.md).
+KENES_REMINDER_LEAD_DAYS = tuple(env.list("KENES_REMINDER_LEAD_DAYS", cast=int, default=[3, 1]))
