@@ -4,6 +4,7 @@ variables (see the configuration table in README.md)."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 SRC_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kenes.common.context_processors.kenes",
+                "kenes.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -106,6 +108,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "kenes.audit.tasks.audit_seal_task", "schedule": 60.0},
+    "notifications-send-pending": {"task": "kenes.notifications.tasks.send_pending_emails_task", "schedule": 60.0},
+    # 01:00 UTC is 06:00 in Almaty and 07:00 in Bishkek.
+    "notifications-daily-digest": {
+        "task": "kenes.notifications.tasks.daily_digest_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 
 # --- Accounts -----------------------------------------------------------------------------
