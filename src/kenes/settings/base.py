@@ -108,7 +108,32 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "kenes.audit.tasks.audit_seal_task", "schedule": 60.0},
-    "notifications-send-pending": {"task": "kenes.notifications.tasks.send_pending_emails_task", "schedule": 60.0},
+    "notifications-send-pending": {
+        "task": "kenes.notifications.tasks.send_pending_emails_task",
+        "schedule": 60.0,
+    },
+    # The hearing loop: hourly (cheap, idempotent, catches up after an outage) and daily.
+    "obligations-mark-overdue": {
+        "task": "kenes.obligations.tasks.obligations_mark_overdue_task",
+        "schedule": crontab(minute=5),
+    },
+    "obligations-escalate-overdue": {
+        "task": "kenes.obligations.tasks.obligations_escalate_overdue_task",
+        "schedule": crontab(minute=20),
+    },
+    "obligations-milestones-overdue": {
+        "task": "kenes.obligations.tasks.milestones_mark_overdue_task",
+        "schedule": crontab(minute=35),
+    },
+    # 03:00 / 03:30 UTC = 08:00 / 08:30 in Almaty, 09:00 / 09:30 in Bishkek.
+    "obligations-reminders": {
+        "task": "kenes.obligations.tasks.obligations_send_reminders_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "obligations-digests": {
+        "task": "kenes.obligations.tasks.officers_send_digests_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # 01:00 UTC is 06:00 in Almaty and 07:00 in Bishkek.
     "notifications-daily-digest": {
         "task": "kenes.notifications.tasks.daily_digest_task",
