@@ -5,7 +5,15 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-KENES_APPS = ["accounts", "territories", "organizations", "audit", "notifications", "moderation", "obligations"]
+KENES_APPS = [
+    "accounts",
+    "territories",
+    "organizations",
+    "audit",
+    "notifications",
+    "moderation",
+    "obligations",
+]
 # Admins without filters, and why.
 NO_FILTERS = {
     "organizations.Sector": "nine fixed rows",

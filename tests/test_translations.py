@@ -16,3 +16,13 @@ def test_a_string_reads_differently_in_each_language():
         with translation.override(lang):
             rendered.add(translation.gettext("Skip to main content"))
     assert len(rendered) == 4
+
+
+def test_english_is_the_source_text_itself():
+    import polib
+
+    from kenes.common.i18ncheck import LOCALE_DIR
+
+    catalogue = polib.pofile(str(LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"))
+    wrong = [e.msgid for e in catalogue if not e.obsolete and not e.msgid_plural and e.msgstr != e.msgid]
+    assert wrong == []
