@@ -2,6 +2,7 @@
 and factory_boy factories registered as fixtures (pytest-factoryboy)."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pytest_factoryboy import register
 
 from kenes.accounts.tests.factories import UserFactory
@@ -12,6 +13,11 @@ from kenes.organizations.tests.factories import (
     SectorFactory,
 )
 from kenes.territories.tests.factories import TerritoryFactory
+
+# Timing belongs in benchmarks (bench/), not in unit tests: no per-example deadline, which a
+# busy CI machine would otherwise turn into flaky failures.
+hypothesis_settings.register_profile("kenes", deadline=None)
+hypothesis_settings.load_profile("kenes")
 
 register(UserFactory)
 register(TerritoryFactory)
