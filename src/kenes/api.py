@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from kenes.accounts.api import router as accounts_router
 from kenes.audit.api import router as audit_router
+from kenes.budgeting.api import router as budgeting_router
 from kenes.moderation.api import router as moderation_router
 from kenes.notifications.api import router as notifications_router
 from kenes.obligations.api import router as obligations_router
@@ -83,3 +84,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/obligations", obligations_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/moderation", moderation_router)
+api.add_router("/budgeting", budgeting_router)

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("obligations/", include("kenes.obligations.urls")),
     path("notifications/", include("kenes.notifications.urls")),
     path("moderation/", include("kenes.moderation.urls")),
+    path("budgeting/", include("kenes.budgeting.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kenes.notifications",
     "kenes.moderation",
     "kenes.obligations",
+    # modules (they never import each other; see the import-linter contracts)
+    "kenes.budgeting",
     "kenes.demo",
 ]
 
