@@ -52,5 +52,12 @@ messages: install
 	cd src/kenes && ../../$(BIN)/django-admin makemessages --settings=kenes.settings.dev -l kk -l ru -l ky -l en --no-obsolete --add-location file
 	$(BIN)/python -m kenes.common.i18ncheck --compile
 
+## make oracles: recompute the pabutools / pabulib-checker reference outcomes of the PB engine
+##   (a separate environment, since pabutools depends on the proprietary gurobipy: see scripts/README.md)
+PABUTOOLS_PYTHON ?= /tmp/pabuenv/bin/python
+oracles:
+	@test -x "$(PABUTOOLS_PYTHON)" || { echo "PABUTOOLS_PYTHON must point to a python with pabutools==1.2.3 and pabulib-checker==1.0.8 (see scripts/README.md)"; exit 1; }
+	$(PABUTOOLS_PYTHON) scripts/pb_oracles.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,23 @@
+META
+key;value
+description;Hand-made cumulative instance for the engine's tests
+country;Nowhere
+unit;Testville
+instance;2026
+num_projects;3
+num_votes;4
+budget;10
+vote_type;cumulative
+rule;greedy
+max_sum_points;3
+PROJECTS
+project_id;cost;score;name
+x;4;3;Trees
+y;6;4;Fountain
+z;5;5;Playground
+VOTES
+voter_id;vote;points;age
+v1;x,y;2,1;34
+v2;y;3;
+v3;z,x;2,1;71
+v4;z;3;

@@ -1,0 +1,22 @@
+META
+key;value
+description;Hand-made ordinal instance for the engine's tests
+country;Nowhere
+unit;Testville
+instance;2026
+num_projects;3
+num_votes;4
+budget;10
+vote_type;ordinal
+rule;greedy
+PROJECTS
+project_id;cost;name
+p;5;Pool
+q;5;Quay
+r;4;Road
+VOTES
+voter_id;vote
+v1;p,q,r
+v2;q,p
+v3;r,q
+v4;r
