@@ -2,6 +2,8 @@
 of the responsible body), one ballot per eligible voter, counting with kenes.engines.pb, results
 with explanations, funded projects tracked as commitments. See docs/budgeting.md."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kenes.common.models import TimeStampedModel
+
+# How long published results are the process's headline before it shows as "implementation".
+RESULTS_SHOWN_FOR = datetime.timedelta(days=14)
 
 
 class Process(TimeStampedModel):
@@ -97,7 +102,9 @@ class Process(TimeStampedModel):
         """The phase now, from the dates (and the counting and publication stamps)."""
         now = timezone.now()
         if self.results_published_at is not None:
-            return self.Phase.IMPLEMENTATION if now > self.results_published_at else self.Phase.RESULTS
+            if now >= self.results_published_at + RESULTS_SHOWN_FOR:
+                return self.Phase.IMPLEMENTATION
+            return self.Phase.RESULTS
         steps = [
             (self.proposals_open, self.Phase.DRAFT),
             (self.proposals_close, self.Phase.PROPOSALS),

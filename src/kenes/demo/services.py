@@ -101,5 +101,8 @@ def demo_load() -> DemoResult:
     result.territories_sample = is_sample
     result.territories_created = loaded.created
     result.organizations_created = demo_organizations_ensure(actor=admin)
+    from .budgeting import demo_budgeting_ensure
+
+    demo_budgeting_ensure(admin=admin)
     result.blocks_sealed = len(audit_seal_all())
     return result

@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kenes.obligations.tasks.milestones_mark_overdue_task",
         "schedule": crontab(minute=35),
     },
+    "budgeting-start-review": {
+        "task": "kenes.budgeting.tasks.proposals_start_review_task",
+        "schedule": crontab(minute=50),
+    },
     # 03:00 / 03:30 UTC = 08:00 / 08:30 in Almaty, 09:00 / 09:30 in Bishkek.
     "obligations-reminders": {
         "task": "kenes.obligations.tasks.obligations_send_reminders_task",
