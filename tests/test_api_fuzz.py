@@ -9,7 +9,7 @@ HOSTILE = ["0", "-1", "999999999999999999999", "x", "<script>", "%00", "1e3", "'
 QUERY = {
     "page": "-5",
     "per_page": "1000000000",
-    "q": "<script>alert(1)</script>",
+    "q": "<script>alert(1)</script>\x00",
     "territory": "'",
     "subtree": "maybe",
 }

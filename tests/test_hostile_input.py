@@ -45,3 +45,14 @@ def test_absurd_paging_is_clamped_not_an_error(client, url, per_page):
     response = client.get(url, {"per_page": per_page, "page": "-5"})
     assert response.status_code == 200
     assert "&lt;x&gt;" not in response.content.decode() or per_page == "<x>"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/en/organizations/?q=a%00b", "/en/territories/61%000/", "/api/v1/territories/?q=%00"]
+)
+def test_a_nul_byte_is_a_clear_400_not_a_server_error(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["error"]["code"] == "invalid"

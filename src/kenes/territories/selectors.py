@@ -55,6 +55,8 @@ def _search(q: str) -> Q:
 
 def territory_get(code: str, *, country: str | None = None) -> Territory:
     """The unit with this official code (with its parent). Raises ``Territory.DoesNotExist``."""
+    if not code.isascii() or not code.isdigit():  # official codes are digits only
+        raise Territory.DoesNotExist(code)
     qs = Territory.objects.select_related("parent").filter(code=code)
     if country:
         qs = qs.filter(country=country)
