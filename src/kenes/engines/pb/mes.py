@@ -26,7 +26,12 @@ outcome provably cannot change: with the sequence of funded projects fixed, ever
 non-decreasing in ``b`` and every project's price non-increasing, so if, at ``b1 > b0``, re-playing the
 ``b0`` sequence, no other project beats (or ties and wins against) the price the funded one had at ``b0``
 and every project left over is still unaffordable, then every ``b`` in ``[b0, b1]`` gives the same outcome.
-The largest such ``b1`` is found by doubling then bisecting.
+Only the funded *set* matters (it decides whether the outcome fits), so the replay goes by batches:
+consecutive funded projects with pairwise disjoint supporters (and close prices) are funded in any order
+with the same prices and the same final state; a batch must beat every other project as a whole (against
+its largest price at ``b0``). A successful replay at ``b1`` is itself the run at ``b1`` (up to the order
+inside batches), so the next replay starts from it; the step doubles after a success and halves after a
+failure, and a failure at step 1 means a full run.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ IntArray = npt.NDArray[np.int64]
 
 RHO_TOL = 1e-6  # relative band in which two float prices are compared exactly
 MONEY_TOL = 1e-9  # relative band in which money vs. cost / water level is decided exactly
+BATCH_TOL = 0.005  # prices this close (relative) may share a replay batch (a heuristic, not a tolerance)
 
 
 @dataclass(eq=False)
@@ -334,45 +340,53 @@ def mes_card(data: Election | ApprovalMatrix) -> Outcome:
 # -- add-one completion ----------------------------------------------------------------------------------
 
 
-def _same_outcome_at(inst: _Instance, base: _Run, b1: int) -> bool:
-    """Whether replaying ``base``'s funded sequence at per-voter budget ``b1 >= base.b`` proves that every
-    budget in ``[base.b, b1]`` gives ``base``'s outcome (see the module docstring)."""
-    replay = _Run(inst, Fraction(b1))
-    for step in base.rounds:
-        replay.active.discard(step.project)
-        if not _still_wins(replay, step):
-            return False
-        replay.fund(step.project)
-    return not any(replay.affordable(j) for j in replay.active)
-
-
-def _still_wins(replay: _Run, step: _Round) -> bool:
-    for j in replay.near_best(bound=float(step.rho)):
-        rho = replay.exact_rho(j)
-        if rho < step.rho or (rho == step.rho and replay.inst.rank[j] < replay.inst.rank[step.project]):
-            return False
-    return replay.affordable(step.project)
-
-
-def _last_same(inst: _Instance, base: _Run, start: int, counter: list[int]) -> int:
-    """The largest integer budget ``h >= start`` for which ``[start, h]`` provably keeps ``base``'s outcome
-    (doubling from 2, then bisecting). ``counter[0]`` counts the replays."""
-    good, step = start, 2
-    while True:
-        counter[0] += 1
-        if not _same_outcome_at(inst, base, start + step):
-            break
-        good = start + step
-        step *= 2
-    bad = start + step
-    while bad - good > 1:
-        middle = (good + bad) // 2
-        counter[0] += 1
-        if _same_outcome_at(inst, base, middle):
-            good = middle
+def _batches(inst: _Instance, rounds: list[_Round]) -> list[list[_Round]]:
+    """Split a funded sequence into batches of consecutive rounds whose supporters are pairwise disjoint and
+    whose prices are close (a heuristic: any split is sound). Funding a batch's projects in any order gives
+    the same prices and the same state, so swaps inside a batch cannot change the outcome."""
+    batches: list[list[_Round]] = []
+    used = np.zeros(inst.matrix.n_voters, dtype=np.bool_)
+    for step in rounds:
+        group = inst.groups[step.project]
+        if batches and _joins(batches[-1][0], step) and not used[group].any():
+            batches[-1].append(step)
         else:
-            bad = middle
-    return good
+            batches.append([step])
+            used[:] = False
+        used[group] = True
+    return batches
+
+
+def _joins(first: _Round, step: _Round) -> bool:
+    return abs(float(step.rho) - float(first.rho)) <= BATCH_TOL * float(first.rho)
+
+
+def _replay(inst: _Instance, base: _Run, b1: int) -> _Run | None:
+    """Replay ``base``'s funded sequence (by batches) at per-voter budget ``b1 > base.b``. When every batch
+    still beats every other project (compared with its prices at ``base.b``) and nothing is left affordable,
+    every budget in ``[base.b, b1]`` funds the same set (see the module docstring) and the replay, the MES
+    run at ``b1`` up to the order inside batches, is returned; otherwise None."""
+    replay = _Run(inst, Fraction(b1))
+    for batch in _batches(inst, base.rounds):
+        for step in batch:
+            replay.active.discard(step.project)
+        if not _batch_wins(replay, batch):
+            return None
+        for step in batch:
+            replay.fund(step.project)
+    if any(replay.affordable(j) for j in replay.active):
+        return None
+    return replay
+
+
+def _batch_wins(replay: _Run, batch: list[_Round]) -> bool:
+    rank = replay.inst.rank
+    top = max(batch, key=lambda step: (step.rho, int(rank[step.project])))
+    for j in replay.near_best(bound=float(top.rho)):
+        rho = replay.exact_rho(j)
+        if rho < top.rho or (rho == top.rho and rank[j] < rank[top.project]):
+            return False
+    return all(replay.affordable(step.project) for step in batch)
 
 
 def _cost(inst: _Instance, state: _Run) -> int:
@@ -399,24 +413,27 @@ def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _Run, dict[str, object]]:
 
 def _increments(inst: _Instance, floor: int, counter: list[int]) -> int:
     """How many units above ``floor`` the last per-voter budget whose MES outcome fits may be (0: none fits).
-    A full run at ``b + 1`` whose funded sequence repeats the one at ``b`` suggests a stable stretch: only
-    then do we replay at larger budgets to skip it."""
+    From a proven outcome at ``b`` we replay at ``b + step`` (galloping: the step doubles after a success,
+    halves after a failure); a failed replay at ``b + 1`` means a full MES run there."""
     budget, everything = inst.matrix.budget, len(inst.candidates())
-    b, last, previous = floor + 1, 0, None
+    b, step = floor + 1, 1
+    base: _Run | None = None
     while True:
-        state = _Run(inst, Fraction(b)).run()
-        counter[0] += 1
-        if _cost(inst, state) > budget:
-            return last
-        last = b - floor
-        if len(state.rounds) == everything:
-            return last
-        replays = [0]
-        if previous is not None and previous == state.selected:
-            b = _last_same(inst, state, b, replays)
-            last = b - floor  # the whole stretch keeps this outcome, so it fits too
-        counter[1] += replays[0]
-        previous, b = state.selected, b + 1
+        if base is None:
+            base = _Run(inst, Fraction(b)).run()
+            counter[0] += 1
+            if _cost(inst, base) > budget:
+                return b - 1 - floor
+        if len(base.rounds) == everything:
+            return b - floor
+        counter[1] += 1
+        replay = _replay(inst, base, b + step)
+        if replay is not None:
+            b, base, step = b + step, replay, step * 2
+        elif step > 1:
+            step //= 2
+        else:
+            b, base = b + 1, None
 
 
 def mes_cost_add1(data: Election | ApprovalMatrix) -> Outcome:
