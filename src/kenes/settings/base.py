@@ -13,7 +13,6 @@ PROJECT_DIR = SRC_DIR.parent.parent
 env = environ.Env()
 
 VAR_DIR = Path(env.str("KENES_VAR_DIR", default=str(PROJECT_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
@@ -211,7 +210,6 @@ USE_THOUSAND_SEPARATOR = True
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

@@ -13,7 +13,7 @@ os.environ.setdefault("LANGUAGE_CODE", "en")
 os.environ.pop("REDIS_URL", None)
 
 from .base import *  # noqa: E402,F403
-from .base import INSTALLED_APPS, STORAGES  # noqa: E402
+from .base import INSTALLED_APPS, STATIC_ROOT, STORAGES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
@@ -26,3 +26,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 
 # A stand-in participation module (tests/testapp): a subject for obligations and moderation.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+# The demo's SQLite database and collected static files live under var/ (production points
+# DATABASE_URL and STATIC_ROOT elsewhere and creates nothing at import).
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
