@@ -21,25 +21,28 @@ pabulib-checker): lower cost, then more approvals, then project id.
 
 ``mes_cost_add1``. As pabulib-checker's ``equalshares/add1``: run MES with ``b = budget / n``; then with
 ``b = floor(budget / n) + t`` for ``t = 1, 2, ...`` while the outcome's cost still fits the budget; the result
-is the last outcome that fits. Instead of re-running MES for every ``t`` we skip ranges of ``b`` on which the
-outcome provably cannot change: with the sequence of funded projects fixed, every voter's money is
-non-decreasing in ``b`` and every project's price non-increasing, so if, at ``b1 > b0``, re-playing the
-``b0`` sequence, no other project beats (or ties and wins against) the price the funded one had at ``b0``
-and every project left over is still unaffordable, then every ``b`` in ``[b0, b1]`` gives the same outcome.
-Only the funded *set* matters (it decides whether the outcome fits), so the replay goes by batches:
-consecutive funded projects with pairwise disjoint supporters (and close prices) are funded in any order
-with the same prices and the same final state; a batch must beat every other project as a whole (against
-its largest price at ``b0``). A successful replay at ``b1`` is itself the run at ``b1`` (up to the order
-inside batches), so the next replay starts from it; the step doubles after a success and halves after a
-failure, and a failure at step 1 means a full run.
+is the last outcome that fits. Only the funded *set* matters, so ``_Search`` proves ranges of ``b`` where it
+cannot change. Runs are in floats (a decision needs a margin; exact ties of prices known exactly are compared
+as Fractions; anything else goes to the exact engine). With the funding sequence fixed, money only rises with
+``b`` and prices only fall; consecutive projects whose order cannot matter (voters shared between them pay the
+full level in all) form batches. A replay of the sequence at ``b1`` carries per-voter growth rates: money at
+``b1`` exceeds money at any ``b`` in ``[b0, b1]`` by at least ``grow * (b1 - b)``, and money at ``b`` exceeds
+money at ``b0`` by at least ``rise * (b - b0)`` (both start at 1; a funded project passes on the fall of its
+price to the voters who paid its full level at ``b0``, the others get 0). Hence each rival's rho is bounded
+below by a line in ``b`` and each batch's rho above by a chord (the level is convex in ``b`` under an affine
+lower bound of the money), and the replay proves exactly the budgets where the line stays above the chord for
+every rival of every batch and every leftover project stays unaffordable. The outcome reported is the exact
+engine's run at the budget found.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +58,8 @@ IntArray = npt.NDArray[np.int64]
 RHO_TOL = 1e-6  # relative band in which two float prices are compared exactly
 MONEY_TOL = 1e-9  # relative band in which money vs. cost / water level is decided exactly
 BATCH_TOL = 0.005  # prices this close (relative) may share a replay batch (a heuristic, not a tolerance)
+SHRINK_ABOVE = 4  # a replay longer than this that proves nothing is retried at a quarter of its step
+WATER_PASSES = 8  # passes of the sort-free water level before it sorts
 
 
 @dataclass(eq=False)
@@ -273,19 +278,34 @@ class _Run:
         return [r.project for r in self.rounds]
 
 
-def _water_level(money: FloatArray, cost: float) -> float:
-    """Float ``p`` with ``sum(min(money, p)) == cost`` (the supporters can afford the project)."""
+def _water_level(money: FloatArray, cost: float, lowest: float | None = None, below: float = 0.0) -> float:
+    """Float ``p`` with ``sum(min(money, p)) == cost`` (the supporters can afford the project); ``below`` is
+    known to be at most ``p`` (e.g. the level earlier in the same run: levels only rise as money falls).
+
+    Without sorting (Newton's method on the concave ``sum(min(money, p)) - cost``): starting from
+    ``max(cost / k, below)``, the voters holding less than the current level pay all they have and the others
+    share the rest; the level only rises, so the poor only grow, and it is the water level once no new voter
+    turns poor (two to four passes); sorted if that takes long."""
     k = len(money)
     level = cost / k
-    if float(money.min()) >= level:
+    if (float(np.minimum.reduce(money)) if lowest is None else lowest) >= level:
         return level
+    level = max(level, below)
+    count = 0
+    for _ in range(WATER_PASSES):
+        poor = money < level
+        now = int(np.count_nonzero(poor))
+        if now == count:
+            return level
+        if now == k:  # affordable only up to float rounding: everybody pays all they have
+            return float(np.maximum.reduce(money))
+        count = now
+        level = (cost - float(np.add.reduce(money, where=poor))) / (k - now)
     ordered = np.sort(money)
-    before = np.concatenate(([0.0], np.cumsum(ordered)[:-1]))
-    levels = (cost - before) / (k - np.arange(k))
-    fits = levels <= ordered
-    if not fits.any():  # affordable only up to float rounding: everybody pays all they have
-        return float(ordered[-1])
-    return float(levels[int(np.argmax(fits))])
+    levels = (cost - np.cumsum(ordered[:-1])) / np.arange(k - 1, 0, -1)
+    fits = levels <= ordered[1:]
+    first = int(np.argmax(fits))
+    return float(levels[first]) if fits[first] else float(ordered[-1])
 
 
 def _exact_level(
@@ -340,100 +360,396 @@ def mes_card(data: Election | ApprovalMatrix) -> Outcome:
 # -- add-one completion ----------------------------------------------------------------------------------
 
 
-def _batches(inst: _Instance, rounds: list[_Round]) -> list[list[_Round]]:
-    """Split a funded sequence into batches of consecutive rounds whose supporters are pairwise disjoint and
-    whose prices are close (a heuristic: any split is sound). Funding a batch's projects in any order gives
-    the same prices and the same state, so swaps inside a batch cannot change the outcome."""
-    batches: list[list[_Round]] = []
-    used = np.zeros(inst.matrix.n_voters, dtype=np.bool_)
-    for step in rounds:
-        group = inst.groups[step.project]
-        if batches and _joins(batches[-1][0], step) and not used[group].any():
-            batches[-1].append(step)
-        else:
-            batches.append([step])
-            used[:] = False
-        used[group] = True
-    return batches
+class _Unsure(Exception):
+    """A float comparison too close to call: the exact engine decides."""
 
 
-def _joins(first: _Round, step: _Round) -> bool:
-    return abs(float(step.rho) - float(first.rho)) <= BATCH_TOL * float(first.rho)
+NEVER = np.iinfo(np.int32).max  # ``poor_at`` of a voter who always paid the full level
 
 
-def _replay(inst: _Instance, base: _Run, b1: int) -> _Run | None:
-    """Replay ``base``'s funded sequence (by batches) at per-voter budget ``b1 > base.b``. When every batch
-    still beats every other project (compared with its prices at ``base.b``) and nothing is left affordable,
-    every budget in ``[base.b, b1]`` funds the same set (see the module docstring) and the replay, the MES
-    run at ``b1`` up to the order inside batches, is returned; otherwise None."""
-    replay = _Run(inst, Fraction(b1))
-    for batch in _batches(inst, base.rounds):
-        for step in batch:
-            replay.active.discard(step.project)
-        if not _batch_wins(replay, batch):
+@dataclass
+class _Member:
+    project: int
+    rho: float  # at the budget of the run it belongs to
+    held: FloatArray | None  # the supporters' money when it was funded, if some were (nearly) poor
+    exact: tuple[int, int] | None  # the exact rho as (numerator, denominator), when known (``_Search.price``)
+
+
+class _Price(NamedTuple):
+    """A project's price at one point of a float run."""
+
+    rho: float
+    held: FloatArray  # its supporters' money
+    level: float  # what each supporter who is not poor pays
+    lowest: float  # the least money among its supporters
+    exact: tuple[int, int] | None  # the exact rho as (numerator, denominator), when known
+
+
+@dataclass
+class _Batch:
+    members: list[_Member]  # consecutive funded projects whose funding order does not matter
+    first: float  # the first member's rho (a batch groups close prices)
+    top: float  # the largest rho of the members
+
+
+@dataclass
+class _Base:
+    """An MES outcome at per-voter budget ``b``: its funding sequence, split into batches, and for each voter
+    the first batch in which they paid all they had (``NEVER`` if none)."""
+
+    b: int
+    batches: list[_Batch]
+    poor_at: npt.NDArray[np.int32]
+
+    @property
+    def selected(self) -> list[int]:
+        return [m.project for batch in self.batches for m in batch.members]
+
+
+class _Search:
+    """Float Equal Shares for the add-one search. Floats decide only with a margin: two prices within a
+    relative ``RHO_TOL``, or supporters within ``MONEY_TOL`` of a cost, are decided exactly (a price equal to
+    ``C / (k u)`` is exact when every supporter surely pays the full level) or raise ``_Unsure`` (a run then
+    goes to the exact engine; a replay proves less, which is always safe).
+
+    Written for few NumPy calls per project: the candidates wait in a heap keyed by a lower bound of their
+    price (a stale price: prices only rise within a run), the price found when choosing a project is reused
+    to fund it, and exact prices are kept as integer pairs until two of them must be compared."""
+
+    def __init__(self, inst: _Instance) -> None:
+        self.inst = inst
+        self.groups = inst.groups
+        self.costs = [float(c) for c in inst.costs]
+        self.util = [float(u) for u in inst.util]
+        self.icosts = list(inst.costs)
+        self.iutil = [int(u) for u in inst.util]
+        self.rank = [int(r) for r in inst.rank]
+        self.candidates = inst.candidates()
+        self.heap = sorted((self.costs[j] / (len(self.groups[j]) * self.util[j]), j) for j in self.candidates)
+        self.n_voters = inst.matrix.n_voters
+        self.flag = np.zeros(self.n_voters, dtype=np.int8)
+        self.broke = np.zeros(self.n_voters, dtype=np.bool_)  # surely holds exactly 0 (this run)
+        self.runs = self.exact_runs = self.replays = 0
+
+    # -- one project -------------------------------------------------------------------------------------
+    def price(self, money: FloatArray, j: int, b: float, below: float = 0.0) -> _Price | None:
+        """The price of ``j`` at this point, or None when its supporters surely cannot afford it; ``below``
+        is a lower bound of its rho (a stale one: prices only rise within a run)."""
+        held = money[self.groups[j]]
+        cost = self.costs[j]
+        total = float(np.add.reduce(held))
+        if abs(total - cost) <= MONEY_TOL * cost:
+            raise _Unsure
+        if total < cost:
             return None
-        for step in batch:
-            replay.fund(step.project)
-    if any(replay.affordable(j) for j in replay.active):
-        return None
-    return replay
+        return self._price(held, j, b, below)
 
+    def _price(self, held: FloatArray, j: int, b: float, below: float = 0.0) -> _Price:
+        """The water level of ``j`` given its supporters' money ``held`` (they can afford it). The level is
+        exact, ``C / (k - z)``, when the ``z`` supporters holding 0 are surely broke and every other one
+        surely holds more than it; otherwise it is the float water level."""
+        cost, k = self.costs[j], len(held)
+        lowest = float(np.minimum.reduce(held))
+        level = cost / k
+        if lowest >= level + MONEY_TOL * (level + b):
+            return _Price(level / self.util[j], held, level, lowest, (self.icosts[j], k * self.iutil[j]))
+        if lowest == 0.0:  # the broke pay nothing: exact if the others surely pay C / (k - broke)
+            zero = held == 0.0
+            broke = int(np.count_nonzero(zero))
+            if broke < k and self.broke[self.groups[j][zero]].all():
+                paying = cost / (k - broke)
+                rest = float(np.minimum.reduce(held, where=~zero, initial=math.inf))
+                if rest >= paying + MONEY_TOL * (paying + b):
+                    exact = (self.icosts[j], (k - broke) * self.iutil[j])
+                    return _Price(paying / self.util[j], held, paying, lowest, exact)
+        level = _water_level(held, cost, lowest, below * self.util[j] * (1 - 1e-12))
+        return _Price(level / self.util[j], held, level, lowest, None)
 
-def _batch_wins(replay: _Run, batch: list[_Round]) -> bool:
-    rank = replay.inst.rank
-    top = max(batch, key=lambda step: (step.rho, int(rank[step.project])))
-    for j in replay.near_best(bound=float(top.rho)):
-        rho = replay.exact_rho(j)
-        if rho < top.rho or (rho == top.rho and rank[j] < rank[top.project]):
+    def fund(self, money: FloatArray, j: int, b: float, base: _Base, got: _Price | None = None) -> _Price:
+        """Fund ``j`` (update ``money``; ``got``: its price if just computed on this ``money``) and put it in
+        the current batch of ``base`` when its order cannot matter: a voter who supports two members of a
+        batch must pay the full level in both (hold more than the sum of their levels), so that any order
+        gives the same levels and the same money after it."""
+        group = self.groups[j]
+        if got is None:
+            got = self._price(money[group], j, b)
+        held, level = got.held, got.level
+        band = MONEY_TOL * (level + b)
+        near: BoolArray | None = None  # poor (or broke), or too close to the level to tell
+        if got.lowest >= level + band:
+            money[group] = held - level
+        else:
+            near = held < level + band
+            if got.lowest < level - band:
+                self.broke[group[held < level - band]] = True
+            money[group] = np.maximum(held - level, 0.0)
+        rho = level / self.util[j]
+        member = _Member(j, rho, None if near is None else held, got.exact)
+        batches = base.batches
+        if batches:
+            current = batches[-1]
+            if abs(rho - current.first) <= BATCH_TOL * current.first:
+                seen = self.flag[group]
+                if int(np.maximum.reduce(seen)) < 2 and (near is None or not seen[near].any()):
+                    current.members.append(member)
+                    current.top = max(current.top, rho)
+                    self.flag[group] = seen | 1 if near is None else np.where(near, 2, seen | 1)
+                    if near is not None:
+                        self._mark_poor(base, group[near])
+                    return got
+        self.flag.fill(0)
+        self.flag[group] = 1 if near is None else np.where(near, 2, 1)
+        batches.append(_Batch([member], rho, rho))
+        if near is not None:
+            self._mark_poor(base, group[near])
+        return got
+
+    @staticmethod
+    def _mark_poor(base: _Base, poor: npt.NDArray[np.int32]) -> None:
+        base.poor_at[poor] = np.minimum(base.poor_at[poor], len(base.batches) - 1)
+
+    def _empty(self, b: int) -> tuple[FloatArray, _Base]:
+        self.broke.fill(False)
+        return np.full(self.n_voters, float(b)), _Base(b, [], np.full(self.n_voters, NEVER, dtype=np.int32))
+
+    # -- a run -------------------------------------------------------------------------------------------
+    def run(self, b: int) -> _Base:
+        """MES at ``b`` (floats when every decision has a margin, else the exact engine)."""
+        self.runs += 1
+        try:
+            return self._float_run(b)
+        except _Unsure:
+            self.exact_runs += 1
+            return self.follow(_Run(self.inst, Fraction(b)).run().selected, b)
+
+    def _float_run(self, b: int) -> _Base:
+        money, base = self._empty(b)
+        heap = list(self.heap)  # (lower bound of the price, project); a sorted list is a heap
+        while True:
+            best = math.inf
+            fresh: list[tuple[float, int, _Price]] = []
+            while heap and heap[0][0] <= best * (1 + RHO_TOL):
+                stale, j = heapq.heappop(heap)
+                got = self.price(money, j, b, stale)
+                if got is None:  # it stays unaffordable: money only falls
+                    continue
+                fresh.append((got.rho, j, got))
+                best = min(best, got.rho)
+            if not fresh:
+                return base
+            near = [item for item in fresh if item[0] <= best * (1 + RHO_TOL)]
+            if len(near) > 1:
+                if any(item[2].exact is None for item in near):
+                    raise _Unsure
+                near.sort(key=lambda item: (Fraction(*item[2].exact or (0, 1)), self.rank[item[1]]))
+            chosen = near[0]
+            for rho, j, _ in fresh:
+                if j != chosen[1]:
+                    heapq.heappush(heap, (rho, j))
+            self.fund(money, chosen[1], b, base, chosen[2])
+
+    def follow(self, sequence: list[int], b: int) -> _Base:
+        """The batches of a known MES sequence at ``b`` (no decisions to take)."""
+        money, base = self._empty(b)
+        for j in sequence:
+            self.fund(money, j, b, base)
+        return base
+
+    # -- a replay ----------------------------------------------------------------------------------------
+    def replay(self, base: _Base, b1: int) -> tuple[_Base | None, int]:
+        """Replay ``base``'s batches at ``b1 > base.b`` and prove for which budgets in ``[base.b, b1]`` MES
+        funds the same set: returns the run at ``b1`` (up to the order inside batches) if all of them, else
+        None, and the largest ``b`` such that every budget in ``[base.b, b]`` is proven.
+
+        Bounds (module docstring): ``grow[i]`` is a rate such that voter ``i``'s money (at this point of the
+        sequence) at ``b1`` exceeds that at any ``b`` in ``[base.b, b1]`` by at least ``grow[i] * (b1 - b)``;
+        ``rise[i]`` one such that the money at ``b`` exceeds that at ``base.b`` by ``rise[i] * (b - base.b)``.
+        A rival's rho is then bounded below by a line, each member's rho above by a chord, and the budgets
+        where the line stays above the chord are proven."""
+        self.replays += 1
+        b0, delta = base.b, b1 - base.b
+        money, new = self._empty(b1)
+        grow, rise = np.ones(self.n_voters), np.ones(self.n_voters)
+        active = set(self.candidates)
+        heap = list(self.heap)
+        last = b1
+        try:
+            for q, batch in enumerate(base.batches):
+                active.difference_update(m.project for m in batch.members)
+                bound = batch.top * (1 + RHO_TOL)
+                uppers = [self._upper(m, rise, delta) for m in batch.members]  # levels at b1
+                top1 = max(u / self.util[m.project] for m, u in zip(batch.members, uppers, strict=True))
+                back: list[tuple[float, int]] = []
+                while heap and heap[0][0] <= bound:
+                    stale, j = heapq.heappop(heap)
+                    if j not in active:  # funded by now
+                        continue
+                    got = self.price(money, j, b1, stale)
+                    if got is None:
+                        active.discard(j)
+                        continue
+                    back.append((got.rho, j))
+                    if got.rho > bound or (got.exact is not None and self._loses_tie(j, got.exact, batch)):
+                        continue
+                    last = min(last, self._proven(base, batch, j, got, b1, top1, grow))
+                    if last <= b0:
+                        return None, b0
+                for item in back:
+                    heapq.heappush(heap, item)
+                for member, upper in zip(batch.members, uppers, strict=True):
+                    self._advance(base, q, member, upper, money, b1, new, grow, rise)
+            last = min(last, self._unaffordable(active, money, b0, b1, grow))
+        except _Unsure:
+            return None, b0
+        return (new if last >= b1 else None), max(last, b0)
+
+    def _unaffordable(self, left: set[int], money: FloatArray, b0: int, b1: int, grow: FloatArray) -> int:
+        """The largest budget up to which every project in ``left`` is surely unaffordable at the end: its
+        supporters' total money at ``b`` is at most the total at ``b1`` minus ``sum(grow) * (b1 - b)``."""
+        last = b1
+        for j in left:
+            group = self.groups[j]
+            total, cost = float(np.add.reduce(money[group])), self.costs[j]
+            if total < cost * (1 - MONEY_TOL):
+                continue
+            rate = float(np.add.reduce(grow[group]))
+            if rate <= 0:
+                return b0
+            last = min(last, math.ceil(b1 - (total - cost * (1 - MONEY_TOL)) / rate) - 1)
+        return max(b0, last)
+
+    def _upper(self, member: _Member, rise: FloatArray, delta: int) -> float:
+        """An upper bound of the member's level at ``base.b + delta``: its supporters hold at least
+        ``held + rise * delta`` there, and the level only falls when they hold more."""
+        if member.held is None:  # everybody paid the full level C / k at base.b: it stays so
+            return member.rho * self.util[member.project]
+        j = member.project
+        return _water_level(member.held + rise[self.groups[j]] * delta, self.costs[j])
+
+    def _advance(
+        self,
+        base: _Base,
+        q: int,
+        member: _Member,
+        upper: float,
+        money: FloatArray,
+        b1: int,
+        new: _Base,
+        grow: FloatArray,
+        rise: FloatArray,
+    ) -> None:
+        """Fund ``member`` at ``b1`` and carry the growth rates through it. Its level falls, from ``base.b``
+        to ``b``, by at least ``(level0 - upper) / delta`` per unit (the level is convex in ``b`` under the
+        lower bound of the money), and from ``b`` to ``b1`` by at least the growth of its poor supporters'
+        money shared among the payers; voters who paid the full level at ``base.b`` (so at every larger
+        budget) gain that fall, the others get rate 0 (their money can only be larger, never smaller)."""
+        j = member.project
+        group = self.groups[j]
+        got = self.fund(money, j, b1, new)
+        held, level = got.held, got.rho * self.util[j]
+        fall = 0.0
+        if got.lowest < level:
+            poor = held < level
+            payers = len(held) - int(np.count_nonzero(poor))
+            fall = float(np.add.reduce(grow[group][poor])) / payers if payers else 0.0
+        was_poor = base.poor_at[group] <= q  # did not pay the full level at base.b
+        if fall != 0.0 or was_poor.any():
+            grow[group] = np.where(was_poor, 0.0, grow[group] + fall)
+        if member.held is not None:
+            delta = b1 - base.b
+            fall0 = max(0.0, (member.rho * self.util[j] - upper) / delta)
+            rise[group] = np.where(was_poor, 0.0, rise[group] + fall0)
+
+    def _loses_tie(self, j: int, exact: tuple[int, int], batch: _Batch) -> bool:
+        """Rival ``j``'s rho is ``exact`` at ``b1``, so at least that at every smaller budget; the members'
+        rhos are at most their exact rhos at ``base.b``. Does ``j`` lose for sure, by a larger rho or an
+        exact tie and a worse rank than every member that could reach the same rho?"""
+        close = [m for m in batch.members if m.rho >= batch.top * (1 - RHO_TOL)]
+        if any(m.exact is None for m in close):
             return False
-    return all(replay.affordable(step.project) for step in batch)
+        exacts = {m.project: Fraction(*m.exact) for m in close if m.exact is not None}
+        top = max(exacts.values())
+        rank = max(self.rank[p] for p, value in exacts.items() if value == top)
+        mine = Fraction(*exact)
+        return mine > top or (mine == top and self.rank[j] > rank)
 
-
-def _cost(inst: _Instance, state: _Run) -> int:
-    return sum(inst.costs[j] for j in state.selected)
+    def _proven(
+        self,
+        base: _Base,
+        batch: _Batch,
+        j: int,
+        got: _Price,
+        b1: int,
+        upper: float,
+        grow: FloatArray,
+    ) -> int:
+        """The largest budget up to which rival ``j`` (price ``got`` computed at ``b1``) surely loses to
+        ``batch``. Lower bound of its rho at ``b``: its supporters poor at ``b1`` stay poor and pay
+        everything, and hold at least ``grow * (b1 - b)`` less, so
+        ``rho(b) >= (C - S + G * (b1 - b)) / (k - p) / u`` (``p`` poor voters holding ``S``, ``G`` the sum of
+        their rates). Upper bound of the batch: the chord from its top at ``base.b`` to ``upper`` (the
+        largest members' rho bound) at ``b1``."""
+        b0, delta = base.b, b1 - base.b
+        held, level = got.held, got.level
+        poor = held < level
+        payers = len(held) - int(np.count_nonzero(poor))
+        if payers == 0:
+            return b0
+        scale = payers * self.util[j]
+        low = (self.costs[j] - float(np.add.reduce(held[poor]))) / scale  # about the rho at b1
+        slope = float(np.add.reduce(grow[self.groups[j]][poor])) / scale
+        margin = RHO_TOL * batch.top
+        gap0 = low + slope * delta - batch.top - margin  # at b0
+        gap1 = low - upper - margin  # at b1
+        if gap0 <= 0:
+            return b0
+        if gap1 > 0:
+            return b1
+        return max(b0, math.ceil(b0 + delta * gap0 / (gap0 - gap1)) - 1)
 
 
 def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _Run, dict[str, object]]:
     inst = _instance(matrix, "cost", "cost_then_votes")
-    result = _Run(inst, _per_voter(matrix)).run()
-    floor = matrix.budget // matrix.n_voters if matrix.n_voters else 0
-    increments, counter = 0, [1, 0]  # full runs, replays
-    if matrix.n_voters:
-        increments = _increments(inst, floor, counter)
-    if increments:
-        result = _Run(inst, Fraction(floor + increments)).run()
+    search = _Search(inst)
+    increments = _increments(search, matrix.budget // matrix.n_voters) if matrix.n_voters else 0
+    b = Fraction(matrix.budget // matrix.n_voters + increments) if increments else _per_voter(matrix)
     details: dict[str, object] = {
-        "voter_budget": str(result.b),
+        "voter_budget": str(b),
         "increments": increments,
-        "runs": counter[0],
-        "replays": counter[1],
+        "runs": search.runs,
+        "exact_runs": search.exact_runs,
+        "replays": search.replays,
     }
-    return inst, _Run(inst, result.b, explain=True).run(), details
+    return inst, _Run(inst, b, explain=True).run(), details
 
 
-def _increments(inst: _Instance, floor: int, counter: list[int]) -> int:
+def _increments(search: _Search, floor: int) -> int:
     """How many units above ``floor`` the last per-voter budget whose MES outcome fits may be (0: none fits).
-    From a proven outcome at ``b`` we replay at ``b + step`` (galloping: the step doubles after a success,
-    halves after a failure); a failed replay at ``b + 1`` means a full MES run there."""
-    budget, everything = inst.matrix.budget, len(inst.candidates())
+    From an outcome at ``b`` a replay at ``b + step`` proves the same set up to some budget ``last``: when all
+    the way, the step doubles; otherwise MES runs at ``last + 1`` and the next step is about the range just
+    proven. (At step 1 a run is as cheap as a replay and always decides, so it runs.)"""
+    inst = search.inst
+    budget, everything = inst.matrix.budget, len(search.candidates)
     b, step = floor + 1, 1
-    base: _Run | None = None
+    base = search.run(b)
     while True:
-        if base is None:
-            base = _Run(inst, Fraction(b)).run()
-            counter[0] += 1
-            if _cost(inst, base) > budget:
-                return b - 1 - floor
-        if len(base.rounds) == everything:
+        if sum(inst.costs[j] for j in base.selected) > budget:
+            return b - 1 - floor
+        if len(base.selected) == everything:
             return b - floor
-        counter[1] += 1
-        replay = _replay(inst, base, b + step)
-        if replay is not None:
-            b, base, step = b + step, replay, step * 2
-        elif step > 1:
-            step //= 2
+        if step > 1:
+            replay, last = search.replay(base, b + step)
+            if replay is not None:
+                b, base, step = b + step, replay, step * 2
+                continue
+            if last == b and step > SHRINK_ABOVE:  # nothing proven: the bounds were too loose this far
+                step //= 4
+                continue
+            step = max(1, last - b)
         else:
-            b, base = b + 1, None
+            last, step = b, 2
+        b = last + 1
+        base = search.run(b)
 
 
 def mes_cost_add1(data: Election | ApprovalMatrix) -> Outcome:
@@ -460,7 +776,11 @@ def _outcome(
     ids = matrix.project_ids
     free = inst.free()
     chosen = free + state.selected + (added or [])
-    explanations = {ids[j]: _explain(inst, state, j, free, added or []) for j in range(matrix.n_projects)}
+    funded = {r.project: (i, r) for i, r in enumerate(state.rounds, start=1)}
+    free_set, added_set = set(free), set(added or [])
+    explanations = {
+        ids[j]: _explain(inst, state, j, funded, free_set, added_set) for j in range(matrix.n_projects)
+    }
     total = sum(inst.costs[j] for j in chosen)
     return Outcome(
         rule=rule,
@@ -472,11 +792,17 @@ def _outcome(
     )
 
 
-def _explain(inst: _Instance, state: _Run, j: int, free: list[int], added: list[int]) -> ProjectExplanation:
+def _explain(
+    inst: _Instance,
+    state: _Run,
+    j: int,
+    funded: dict[int, tuple[int, _Round]],
+    free: set[int],
+    added: set[int],
+) -> ProjectExplanation:
     pid = inst.matrix.project_ids[j]
     supporters = len(inst.groups[j])
     base: dict[str, object] = {"cost": inst.costs[j], "supporters": supporters}
-    funded = {r.project: (i, r) for i, r in enumerate(state.rounds, start=1)}
     if j in funded:
         number, step = funded[j]
         base.update(_round_details(number, step))

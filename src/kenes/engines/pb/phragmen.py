@@ -10,13 +10,16 @@ smallest new load no longer fits in what is left. Projects nobody approves have 
 only reached once every supported project is bought, and then taken in id order while *all* of them fit.
 
 Exactness: every voter's load is one of at most (rounds + 1) values, so loads are stored as a group number per
-voter and one exact ``Fraction`` per group. Each round counts, with one NumPy ``bincount``, how many
-supporters of each project sit in each group; a float estimate of every new load finds the candidates near
-the minimum, and only those are recomputed exactly to choose (the float never decides).
+voter and one exact ``Fraction`` per group, beside a float load per voter. Each round one NumPy ``reduceat``
+sums the float loads of every project's supporters; that estimate of every new load finds the candidates near
+the minimum (a relative 1e-9, far above the rounding of a sum), and only those are recomputed exactly, from
+how many of their supporters sit in each group, to choose (the float never decides).
 """
 
 from __future__ import annotations
 
+import math
+import operator
 from fractions import Fraction
 
 import numpy as np
@@ -33,50 +36,59 @@ class _State:
         self.matrix = matrix
         self.group = np.zeros(matrix.n_voters, dtype=np.int64)
         self.levels: list[Fraction] = [Fraction(0)]
-        self.entry_project = np.repeat(np.arange(matrix.n_projects, dtype=np.int64), matrix.approvals)
+        self.den = 1  # every level is scaled[g] / den: exact sums without a gcd per addition
+        self.scaled = [0]
+        self.load = np.zeros(matrix.n_voters)  # float load per voter (the filter's estimate only)
         self.approvals = matrix.approvals
+        self.supported = self.approvals > 0
+        self.starts = matrix.support_ptr[:-1][self.supported]  # segments of the supported projects
 
-    def counts(self) -> npt.NDArray[np.int64]:
-        """(projects × groups) number of each project's supporters in each load group."""
-        groups = len(self.levels)
-        keys = self.entry_project * groups + self.group[self.matrix.supporters]
-        return np.bincount(keys, minlength=self.matrix.n_projects * groups).reshape(-1, groups)
+    def estimates(self) -> npt.NDArray[np.float64]:
+        """Float new load of every project (inf for projects nobody supports)."""
+        sums = np.zeros(self.matrix.n_projects)
+        if len(self.starts):
+            sums[self.supported] = np.add.reduceat(self.load[self.matrix.supporters], self.starts)
+        with np.errstate(divide="ignore"):
+            return (sums + self.matrix.costs) / self.approvals
 
-    def exact_load(self, j: int, counts: npt.NDArray[np.int64]) -> Fraction | None:
+    def exact_load(self, j: int) -> Fraction | None:
         """The new load if project ``j`` were bought now; None for a project nobody supports (infinite)."""
         if self.approvals[j] == 0:
             return None
-        total = sum(
-            (int(c) * level for c, level in zip(counts[j], self.levels, strict=True) if c), Fraction(0)
-        )
-        return (total + int(self.matrix.costs[j])) / int(self.approvals[j])
+        counts = np.bincount(self.group[self.matrix.supporters_of(j)], minlength=len(self.levels))
+        nonzero = np.flatnonzero(counts).tolist()
+        total = sum(map(operator.mul, counts[nonzero].tolist(), [self.scaled[g] for g in nonzero]))
+        den = self.den
+        return Fraction(total + int(self.matrix.costs[j]) * den, int(self.approvals[j]) * den)
 
     def buy(self, j: int, load: Fraction | None) -> None:
         if load is None:
             return
         self.levels.append(load)
-        self.group[self.matrix.supporters_of(j)] = len(self.levels) - 1
+        den = math.lcm(self.den, load.denominator)
+        if den != self.den:
+            factor = den // self.den
+            self.scaled = [x * factor for x in self.scaled]
+            self.den = den
+        self.scaled.append(load.numerator * (den // load.denominator))
+        voters = self.matrix.supporters_of(j)
+        self.group[voters] = len(self.levels) - 1
+        self.load[voters] = float(load)
 
 
-def _candidates(state: _State, counts: npt.NDArray[np.int64], open_: list[int]) -> list[int]:
+def _candidates(state: _State, estimate: npt.NDArray[np.float64], open_: list[int]) -> list[int]:
     """The open projects whose float new load is within a relative tolerance of the minimum."""
-    levels = np.array([float(level) for level in state.levels])
     idx = np.array(open_, dtype=np.int64)
-    approvals = state.approvals[idx].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = (counts[idx] @ levels + state.matrix.costs[idx]) / approvals
-    estimate[approvals == 0] = np.inf
-    best = float(estimate.min())
+    near = estimate[idx]
+    best = float(near.min())
     if np.isinf(best):
         return [int(j) for j in idx]
-    return [int(j) for j in idx[estimate <= best + abs(best) * _REL_TOL + 1e-12]]
+    return [int(j) for j in idx[near <= best + abs(best) * _REL_TOL + 1e-12]]
 
 
-def _argmin(
-    state: _State, counts: npt.NDArray[np.int64], open_: list[int]
-) -> tuple[list[int], Fraction | None]:
+def _argmin(state: _State, open_: list[int]) -> tuple[list[int], Fraction | None]:
     """All open projects tied for the smallest exact new load, in id order, and that load."""
-    exact = {j: state.exact_load(j, counts) for j in _candidates(state, counts, open_)}
+    exact = {j: state.exact_load(j) for j in _candidates(state, state.estimates(), open_)}
     finite = [load for load in exact.values() if load is not None]
     best = min(finite) if finite else None
     tied = [j for j, load in exact.items() if load == best]
@@ -91,8 +103,7 @@ def run(matrix: ApprovalMatrix) -> Outcome:
     spent = 0
     selected: list[str] = []
     while open_:
-        counts = state.counts()
-        tied, load = _argmin(state, counts, open_)
+        tied, load = _argmin(state, open_)
         blocked = [j for j in tied if spent + int(matrix.costs[j]) > matrix.budget]
         if blocked:
             for j in blocked:

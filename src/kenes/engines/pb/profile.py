@@ -17,6 +17,7 @@ project scores 0).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -84,10 +85,8 @@ def _ballot_points(election: Election, lengths: IntArray) -> IntArray:
     vote_type = election.vote_type
     total = int(lengths.sum())
     if vote_type in ("cumulative", "scoring"):
-        flat: list[int] = []
-        for vote in election.votes:
-            flat.extend(vote.points if vote.points is not None else (1,) * len(vote.projects))
-        return np.asarray(flat, dtype=np.int64)
+        points = (v.points if v.points is not None else (1,) * len(v.projects) for v in election.votes)
+        return np.fromiter(itertools.chain.from_iterable(points), dtype=np.int64, count=total)
     if vote_type == "ordinal":
         # Borda: len - position - 1 for each position of each ballot.
         starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
@@ -100,18 +99,15 @@ def build(election: Election) -> ApprovalMatrix:
     """Build the arrays of ``election`` (O(total ballot length), one pass in Python over the votes)."""
     project_ids = tuple(election.projects)
     index = {pid: j for j, pid in enumerate(project_ids)}
-    flat: list[int] = []
-    lengths_list: list[int] = []
-    for vote in election.votes:
-        flat.extend(index[pid] for pid in vote.projects)
-        lengths_list.append(len(vote.projects))
-    lengths = np.asarray(lengths_list, dtype=np.int64)
-    ballot_projects = np.asarray(flat, dtype=np.int32)
+    ballots = [vote.projects for vote in election.votes]
+    lengths = np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots))
+    flat = map(index.__getitem__, itertools.chain.from_iterable(ballots))
+    ballot_projects = np.fromiter(flat, dtype=np.int32, count=int(lengths.sum()))
     ballot_ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=ballot_ptr[1:])
     ballot_points = _ballot_points(election, lengths)
     voter_of = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
-    order = np.lexsort((voter_of, ballot_projects))
+    order = np.argsort(ballot_projects, kind="stable")  # voters ascending within each project
     counts = np.bincount(ballot_projects, minlength=len(project_ids)).astype(np.int64)
     support_ptr = np.zeros(len(project_ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=support_ptr[1:])

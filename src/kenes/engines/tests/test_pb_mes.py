@@ -253,3 +253,43 @@ def test_it_reproduces_the_official_outcome_of_wieliczka_2023() -> None:
     outcome = mes.mes_cost_add1(e)
     assert set(outcome.selected) == official
     assert outcome.total_cost <= e.budget
+
+
+def _add1_one_unit_at_a_time(e: Election) -> tuple[int, set[str]]:
+    """The cities' loop written plainly: one exact MES run per unit of per-voter budget."""
+    matrix = profile.build(e)
+    inst = mes._instance(matrix, "cost", "cost_then_votes")
+    floor, everything = matrix.budget // matrix.n_voters, len(inst.candidates())
+    result, t = mes._Run(inst, Fraction(matrix.budget_exact, matrix.n_voters)).run(), 0
+    while len(result.selected) < everything or t == 0:
+        run = mes._Run(inst, Fraction(floor + t + 1)).run()
+        if sum(inst.costs[j] for j in run.selected) > matrix.budget:
+            break
+        result, t = run, t + 1
+        if len(run.selected) == everything:
+            break
+    return t, {matrix.project_ids[j] for j in inst.free() + result.selected}
+
+
+@st.composite
+def larger_elections(draw: st.DrawFn) -> Election:
+    """Up to 40 voters and larger numbers, so that add-one runs for many units and the replays skip."""
+    n_projects = draw(st.integers(2, 9))
+    costs = {f"p{j}": draw(st.integers(1, 400)) for j in range(n_projects)}
+    ids = list(costs)
+    ballots = draw(st.lists(st.lists(st.sampled_from(ids), unique=True), min_size=5, max_size=40))
+    budget = draw(st.integers(1, 1500))
+    projects = {pid: Project(pid, cost, {}) for pid, cost in costs.items()}
+    votes = [Vote(str(i), tuple(b)) for i, b in enumerate(ballots)]
+    return Election({"budget": str(budget), "vote_type": "approval"}, projects, votes, [], [])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.one_of(elections(), larger_elections()))
+def test_it_skips_budgets_only_where_add1_provably_gives_the_same_outcome(e: Election) -> None:
+    """The replays and their bounds skip many budgets at once; the result must be the last outcome that fits
+    when stepping one unit at a time."""
+    increments, selected = _add1_one_unit_at_a_time(e)
+    outcome = mes.mes_cost_add1(e)
+    assert outcome.details["increments"] == increments
+    assert set(outcome.selected) == selected

@@ -52,7 +52,8 @@ def load_shared(instance: str) -> pb.Election:
 def oracle_entry(instance: str, rule: str) -> dict[str, object]:
     entry = ORACLES[instance][rule]
     if entry.get("timeout"):
-        pytest.skip(f"pabutools did not finish {rule} on {instance} within {entry.get('limit_seconds')} s")
+        tool = str(entry.get("tool", "pabutools")).split()[0]
+        pytest.skip(f"{tool} did not finish {rule} on {instance} within {entry.get('limit_seconds')} s")
     if "selected" not in entry:
         pytest.skip(f"no oracle outcome for {rule} on {instance}: {entry.get('error', 'not computed')}")
     return entry
