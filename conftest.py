@@ -27,6 +27,22 @@ register(MembershipFactory)
 register(InvitationFactory)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Each test starts with an empty cache and the default language. Rows are rolled back between
+    tests and their ids reused, so cached facts (rate-limit counters, a territory's region) must not
+    outlive them; and a request to a /ru/ page leaves Russian active in the thread, which would make
+    the next test's reverse() build Russian URLs."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate("en")
+    yield
+    translation.deactivate()
+    cache.clear()
+
+
 @pytest.fixture
 def alice(db):
     """An ordinary citizen: the author of submissions."""

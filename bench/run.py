@@ -23,14 +23,14 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench import audit_bench, pb_bench, territories_bench, workdays_bench
+    from bench import audit_bench, pb_bench, petitions_bench, territories_bench, workdays_bench
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     print(f"bench.database: {connection.vendor}")
     started = time.perf_counter()
     try:
-        for module in (audit_bench, territories_bench, workdays_bench, pb_bench):
+        for module in (audit_bench, territories_bench, workdays_bench, pb_bench, petitions_bench):
             for name, value in module.run():
                 print(f"{name}: {value}", flush=True)
     finally:

@@ -17,6 +17,7 @@ KENES_APPS = [
 # Admins without filters, and why.
 NO_FILTERS = {
     "organizations.Sector": "nine fixed rows",
+    "organizations.Topic": "a short list of topics",
     "audit.Seal": "link rows, reached from their event or block",
 }
 

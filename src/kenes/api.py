@@ -13,12 +13,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kenes.accounts.api import router as accounts_router
+from kenes.appeals.api import router as appeals_router
 from kenes.audit.api import router as audit_router
 from kenes.budgeting.api import router as budgeting_router
 from kenes.moderation.api import router as moderation_router
 from kenes.notifications.api import router as notifications_router
 from kenes.obligations.api import router as obligations_router
 from kenes.organizations.api import router as organizations_router
+from kenes.petitions.api import router as petitions_router
+from kenes.petitions.api_signing import router as petitions_signing_router
 from kenes.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -85,3 +88,6 @@ api.add_router("/obligations", obligations_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/moderation", moderation_router)
 api.add_router("/budgeting", budgeting_router)
+api.add_router("/petitions", petitions_router)
+api.add_router("/petitions", petitions_signing_router)
+api.add_router("/appeals", appeals_router)

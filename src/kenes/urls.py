@@ -24,11 +24,16 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("kenes.notifications.urls")),
     path("moderation/", include("kenes.moderation.urls")),
     path("budgeting/", include("kenes.budgeting.urls")),
+    path("petitions/", include("kenes.petitions.urls")),
+    path("appeals/", include("kenes.appeals.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# Uploaded files are never served from MEDIA_ROOT, not even in development: every file goes out
+# through its module's view, which checks who may see it (attachments, evidence, images).
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.KENES_BENCH_ENDPOINTS:  # bench/petitions_bench.py only; off unless the environment says so
+    from kenes.petitions.bench_views import bare_insert
+
+    urlpatterns.append(path("bench/bare", bare_insert, name="bench_bare"))

@@ -29,6 +29,8 @@ class DemoResult:
     territories_created: int = 0
     organizations_created: list[str] = field(default_factory=list)
     blocks_sealed: int = 0
+    petitions_created: int = 0
+    appeals_created: int = 0
 
 
 def demo_admin_ensure() -> tuple[User, str | None]:
@@ -104,5 +106,9 @@ def demo_load() -> DemoResult:
     from .budgeting import demo_budgeting_ensure
 
     demo_budgeting_ensure(admin=admin)
+    from .voice import demo_appeals_ensure, demo_petitions_ensure
+
+    result.petitions_created = demo_petitions_ensure(admin=admin)
+    result.appeals_created = demo_appeals_ensure(admin=admin)
     result.blocks_sealed = len(audit_seal_all())
     return result

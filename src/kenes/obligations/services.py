@@ -22,7 +22,7 @@ from kenes.audit import services as audit
 from kenes.common.permissions import require_perm
 from kenes.organizations.models import Membership, Organization
 
-from . import deadlines
+from . import deadlines, hooks
 from .models import (
     Commitment,
     Evidence,
@@ -246,6 +246,17 @@ def obligation_open(
         _follow(author, subject)
         notify_people(obligation, [author], "opened", f"obligations-opened:{obligation.pk}")
     return obligation
+
+
+def obligations_set_private(*, subject: models.Model, private: bool) -> int:
+    """Make every obligation about ``subject`` private (or public), e.g. when an appeal's author
+    publishes it. Called by the module owning the subject, inside its own transaction and after
+    its own permission check; the module records the audit event. Returns how many changed."""
+    return (
+        Obligation.objects.for_subject(subject)
+        .exclude(is_private=private)
+        .update(is_private=private, updated_at=timezone.now())
+    )
 
 
 def deadline_for(*, country: str, kind: str, opened_on: date) -> date:
@@ -489,6 +500,7 @@ def obligation_respond(
         _notify_author_and_followers(
             obligation, "answered", f"obligations-answered:{obligation.pk}", response=response
         )
+        hooks.answered(response)
     return response
 
 

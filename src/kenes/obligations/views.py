@@ -215,7 +215,12 @@ def redirect_to_body(request: HttpRequest, pk: int) -> HttpResponse:
         "redirect",
         run,
         _("The obligation has been forwarded to the competent body and the author told."),
-        target=lambda new, _detail: ("obligations:detail", new.pk),
+        # The new obligation belongs to the other body: go there only if this person may see it
+        # (a private appeal's is not visible to the forwarding official); otherwise stay here.
+        target=lambda new, detail: (
+            "obligations:detail",
+            new.pk if request.user.has_perm("obligations.view_obligation", new) else detail.obligation.pk,
+        ),
     )
 
 
@@ -267,7 +272,12 @@ def contest(request: HttpRequest, pk: int) -> HttpResponse:
         "contest",
         run,
         _("Your objection has been sent to the supervising body, which must answer it."),
-        target=lambda new, _detail: ("obligations:detail", new.pk),
+        # The new obligation belongs to the other body: go there only if this person may see it
+        # (a private appeal's is not visible to the forwarding official); otherwise stay here.
+        target=lambda new, detail: (
+            "obligations:detail",
+            new.pk if request.user.has_perm("obligations.view_obligation", new) else detail.obligation.pk,
+        ),
     )
 
 

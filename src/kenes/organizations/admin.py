@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Invitation, Membership, Organization, Sector
+from .models import Invitation, Membership, Organization, Sector, Topic
 from .validators import validate_organization
 
 
@@ -55,6 +55,12 @@ class OrganizationAdmin(TranslationAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(TranslationAdmin):
+    list_display = ["name", "code", "position"]
+    search_fields = ["code", "name_kk", "name_ru", "name_ky", "name_en"]
+
+
+@admin.register(Topic)
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["code", "name_kk", "name_ru", "name_ky", "name_en"]
 

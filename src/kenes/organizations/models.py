@@ -23,6 +23,23 @@ class Sector(models.Model):
         return self.name
 
 
+class Topic(models.Model):
+    """An area of public affairs (roads, housing, health …) that petitions and appeals are about;
+    appeal routing rules map a territory and a topic to the competent body."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def operating(self) -> "OrganizationQuerySet":
         return self.filter(status=Organization.Status.OPERATING)

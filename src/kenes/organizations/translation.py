@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Organization, Sector
+from .models import Organization, Sector, Topic
 
 
 @register(Sector)
@@ -11,3 +11,8 @@ class SectorTranslationOptions(TranslationOptions):
 @register(Organization)
 class OrganizationTranslationOptions(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name",)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kenes.moderation",
     "kenes.obligations",
     # modules (they never import each other; see the import-linter contracts)
+    "kenes.petitions",
+    "kenes.appeals",
     "kenes.budgeting",
     "kenes.demo",
 ]
@@ -108,6 +110,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Petitions: signatures are folded into the counts every interval, over a window lagging this far
+# behind the database's clock (docs/petitions.md, "Counting").
+PETITIONS_COUNT_INTERVAL_SECONDS = env.int("PETITIONS_COUNT_INTERVAL_SECONDS", default=10)
+PETITIONS_COUNT_LAG_SECONDS = env.int("PETITIONS_COUNT_LAG_SECONDS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "kenes.audit.tasks.audit_seal_task", "schedule": 60.0},
     "notifications-send-pending": {
@@ -127,6 +133,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kenes.obligations.tasks.milestones_mark_overdue_task",
         "schedule": crontab(minute=35),
     },
+    "petitions-count": {
+        "task": "kenes.petitions.tasks.signatures_count_task",
+        "schedule": float(PETITIONS_COUNT_INTERVAL_SECONDS),
+        "options": {"expires": float(PETITIONS_COUNT_INTERVAL_SECONDS)},
+    },
+    "petitions-reconcile": {
+        "task": "kenes.petitions.tasks.signatures_reconcile_task",
+        "schedule": crontab(minute=40),
+    },
+    "petitions-close-expired": {
+        "task": "kenes.petitions.tasks.petitions_close_expired_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "budgeting-start-review": {
         "task": "kenes.budgeting.tasks.proposals_start_review_task",
         "schedule": crontab(minute=50),
@@ -144,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "kenes.notifications.tasks.daily_digest_task",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # The registry's flag for NGOs without reports (docs/registry.md): 02:00 UTC daily, idempotent.
+    "registry-flag-non-operating": {
+        "task": "kenes.registry.tasks.ngos_flag_non_operating_task",
+        "schedule": crontab(hour=2, minute=0),
     },
 }
 
@@ -281,3 +305,5 @@ KENES_MAX_PAGE_SIZE = 100
 KENES_AUDIT_SEAL_BATCH = env.int("KENES_AUDIT_SEAL_BATCH", default=10_000)
 # Reminders to the responsible body, in working days before a deadline (docs/obligations.md).
 KENES_REMINDER_LEAD_DAYS = tuple(env.list("KENES_REMINDER_LEAD_DAYS", cast=int, default=[3, 1]))
+# Benchmark-only endpoints (bench/petitions_bench.py): never on in production.
+KENES_BENCH_ENDPOINTS = env.bool("KENES_BENCH_ENDPOINTS", default=False)

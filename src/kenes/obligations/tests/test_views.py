@@ -412,3 +412,12 @@ def test_the_accountability_page_says_no_data_instead_of_zero(client, body):
 def test_numbers_follow_the_language(client, body):
     page = html(client.get(f"/ru/obligations/accountability/organizations/{body.pk}/"))
     assert '<html lang="ru">' in page
+
+
+def test_forwarding_a_private_item_stays_on_the_page_the_official_may_see(client, appeal, body, bob, region):
+    competent = OrganizationFactory(territory=region, kind=Organization.Kind.STATE_BODY, name_en="Roads")
+    Obligation.objects.filter(pk=appeal.pk).update(is_private=True)
+    client.force_login(bob)
+    response = client.post(url("redirect", appeal.pk), {"to_organization": competent.pk, "reason": REASONS})
+    assert response.status_code == 302 and response["Location"] == url("detail", appeal.pk)
+    assert client.get(response["Location"]).status_code == 200

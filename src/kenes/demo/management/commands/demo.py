@@ -16,6 +16,9 @@ class Command(BaseCommand):
         )
         made = len(result.organizations_created)
         self.stdout.write(f"Sample organisations: {made} new (marked 'Sample').")
+        self.stdout.write(
+            f"Sample petitions: {result.petitions_created} new; sample appeals: {result.appeals_created} new."
+        )
         self.stdout.write(f"Audit log: {result.blocks_sealed} new block(s) sealed.")
         if result.admin_password:
             self.stdout.write(

@@ -1,0 +1,373 @@
+"""Signing petitions: the hot path (docs/petitions.md, "Signing and the benchmark").
+
+A signature by a verified person (level 1 and above) is one transaction with two INSERTs, the
+signature and its audit event, and nothing else: no lock, no read-modify-write, no UPDATE of the
+petition row (the counts are folded in later by the counting job). Everything else a signature
+needs is read before the transaction from the request (the person, the petition), from the cache
+(the rate limits, the blocked e-mail domains) or from one indexed read (the signer's region).
+
+- Duplicates are refused by the database (the partial unique constraints on the person and on the
+  canonical e-mail address); the ``IntegrityError`` becomes a translated ``ValidationError``.
+- Stamps are the database's clock (``Now()``), which the counting window is defined on.
+- Over a rate limit a signature is stored *held back* (``flagged_at``) with the same reply, and does
+  not count until a moderator clears it (``signature_clear``).
+- An unverified (level 0) signer's signature is pending until they open the link e-mailed to them;
+  only the SHA-256 digest of the link's token is stored with the signature.
+
+Audit events (subject: the petition; no personal data): ``petitions.signature.confirmed`` when a
+signature starts to count, ``petitions.signature.created`` for a pending one,
+``petitions.signature.flagged`` for a held-back one, ``petitions.signature.withdrawn``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Now, StrIndex, Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kenes.audit import services as audit
+from kenes.common.permissions import require_perm
+from kenes.territories.models import Territory
+
+from .models import BlockedEmailDomain, Petition, Signature, SigningLimit
+
+CONFIRMED_EVENT = "petitions.signature.confirmed"
+CREATED_EVENT = "petitions.signature.created"
+FLAGGED_EVENT = "petitions.signature.flagged"
+WITHDRAWN_EVENT = "petitions.signature.withdrawn"
+
+CONFIRM_TEMPLATE = "petitions/email/confirm_signature"
+#: How long the rate limits and the blocked domains are cached (administrators' changes apply after).
+LIMITS_CACHE_SECONDS = 30
+DOMAINS_CACHE_SECONDS = 60
+REGION_CACHE_SECONDS = 24 * 60 * 60
+LIMITS_CACHE_KEY = "petitions:signing-limits"
+DOMAINS_CACHE_KEY = "petitions:blocked-domains"
+COUNTER_KEY = "petitions:sign:{scope}:{window}:{who}"
+
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+@dataclass(frozen=True)
+class SignResult:
+    signature: Signature
+    needs_confirmation: bool
+
+
+# --- e-mail addresses --------------------------------------------------------------------------------
+
+
+def canonical_email(email: str) -> str:
+    """One spelling per mailbox: lower case, no ``+tag``; at Gmail also no dots, and
+    ``googlemail.com`` is ``gmail.com``. ``A.B+x@GMail.com`` and ``ab@gmail.com`` are one person."""
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return email.strip().lower()
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def _blocked_domains() -> frozenset[str]:
+    domains = cache.get(DOMAINS_CACHE_KEY)
+    if domains is None:
+        domains = frozenset(d.lower() for d in BlockedEmailDomain.objects.values_list("domain", flat=True))
+        cache.set(DOMAINS_CACHE_KEY, domains, DOMAINS_CACHE_SECONDS)
+    return frozenset(domains)
+
+
+def is_disposable_email(email: str) -> bool:
+    """Whether the address is at a throw-away domain (or a subdomain of one): the packaged
+    ``disposable_email_domains`` list plus the administrators' ``BlockedEmailDomain`` rows."""
+    from disposable_email_domains import blocklist
+
+    domain = email.strip().lower().rpartition("@")[2].rstrip(".")
+    if not domain:
+        return False
+    labels = domain.split(".")
+    candidates = {".".join(labels[i:]) for i in range(len(labels) - 1)} or {domain}
+    if candidates & blocklist:
+        return True
+    return bool(candidates & _blocked_domains())
+
+
+# --- selectors ---------------------------------------------------------------------------------------
+
+
+def signature_for(user: Any, petition: Petition) -> Signature | None:
+    """The person's live (not withdrawn) signature of the petition, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Signature.objects.filter(
+        petition_id=petition.pk, user_id=user.pk, withdrawn_at__isnull=True
+    ).first()
+
+
+def region_of(user: Any) -> int | None:
+    """The id of the top-level territory (region, city of republican significance) above the
+    person's home territory, or None without one. Territories do not move, so the answer is cached
+    per home territory: on the hot path it costs one cache read, at worst one indexed query."""
+    home_id = getattr(user, "home_territory_id", None)
+    if home_id is None:
+        return None
+    key = f"petitions:region-of:{home_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return int(cached) or None
+    # "/71/711/7111/" → "/71/": up to the second slash, in the database.
+    roots = Territory.objects.filter(pk=home_id).annotate(
+        root=Substr("path", 1, StrIndex(Substr("path", 2), Value("/")) + 1)
+    )
+    region = Territory.objects.filter(path__in=roots.values("root")).values_list("pk", flat=True).first()
+    cache.set(key, region or 0, REGION_CACHE_SECONDS)
+    return region
+
+
+# --- rate limits -------------------------------------------------------------------------------------
+
+
+def _limits() -> list[tuple[str, int, int]]:
+    limits = cache.get(LIMITS_CACHE_KEY)
+    if limits is None:
+        limits = list(
+            SigningLimit.objects.filter(is_active=True)
+            .order_by("scope", "window_seconds")
+            .values_list("scope", "max_signatures", "window_seconds")
+        )
+        cache.set(LIMITS_CACHE_KEY, limits, LIMITS_CACHE_SECONDS)
+    return list(limits)
+
+
+def _hit(key: str, window: int) -> int:
+    """Count one signature in a fixed window; returns the count so far (this one included)."""
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # no counter yet, or it just expired
+        if cache.add(key, 1, timeout=window):
+            return 1
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # expired between the two calls: start a new window
+            cache.set(key, 1, timeout=window)
+            return 1
+
+
+def over_limit(user_id: int, ip_address: str | None) -> str:
+    """Count this signature against every active limit; the first limit exceeded, as a reason
+    ("account: more than 10 in 60 s"), or "" when within all of them."""
+    reason = ""
+    for scope, most, window in _limits():
+        who = str(user_id) if scope == SigningLimit.Scope.ACCOUNT else ip_address
+        if not who:
+            continue
+        count = _hit(COUNTER_KEY.format(scope=scope, window=window, who=who), window)
+        if count > most and not reason:
+            reason = f"{scope}: more than {most} in {window} s"
+    return reason
+
+
+# --- writes ------------------------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_open(petition: Petition) -> None:
+    if (
+        petition.state != Petition.State.OPEN
+        or petition.is_hidden
+        or (petition.closes_at is not None and petition.closes_at <= timezone.now())
+    ):
+        raise ValidationError(_("This petition is not open for signatures."), code="closed")
+
+
+def _duplicate() -> ValidationError:
+    return ValidationError(_("You have already signed this petition."), code="duplicate")
+
+
+def _is_duplicate(petition: Petition, user_id: int, email: str) -> bool:
+    return Signature.objects.filter(
+        Q(user_id=user_id) | Q(email_canonical=email), petition_id=petition.pk, withdrawn_at__isnull=True
+    ).exists()
+
+
+def _send_confirmation(actor: Any, petition: Petition, token: str) -> None:
+    from kenes.notifications.services import notify
+
+    notify(
+        recipients=[actor],
+        event="petitions.signature.confirm",
+        template=CONFIRM_TEMPLATE,
+        context={"petition": petition},
+        subject=petition,
+        url=reverse("petitions:signature_confirm", args=[token]),
+    )
+
+
+def signature_create(
+    *, actor: Any, petition: Petition, show_name: bool = False, ip_address: str | None = None
+) -> SignResult:
+    """Sign ``petition`` as ``actor``. Refuses with a translated ``ValidationError``: the petition is
+    not open (code ``closed``), the person's verification level is too low (``verification``), an
+    unverified person's address is at a throw-away domain (``disposable``), or they already hold a
+    live signature (``duplicate``). Over a rate limit the signature is held back, with the same
+    reply. An unverified (level 0) person gets an e-mail with a confirmation link."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("petitions.sign_petition")
+    _require_open(petition)
+    level = int(actor.verification_level)
+    if level < int(petition.min_verification_level):
+        raise ValidationError(
+            _("Signing this petition needs a higher verification level than your account has."),
+            code="verification",
+        )
+    require_perm(actor, "petitions.sign_petition", petition)
+    email = canonical_email(actor.email)
+    pending = level == 0
+    if pending and is_disposable_email(email):
+        raise ValidationError(
+            _("Addresses at throw-away e-mail services cannot sign. Use your usual address."),
+            code="disposable",
+        )
+    flag_reason = over_limit(actor.pk, ip_address)
+    token = secrets.token_urlsafe(32) if pending and not flag_reason else ""
+    signature = Signature(
+        petition=petition,
+        user=actor,
+        email_canonical=email,
+        region_id=region_of(actor),
+        show_name=bool(show_name),
+        ip_address=ip_address or None,
+        created_at=Now(),
+        confirmed_at=None if (pending or flag_reason) else Now(),
+        # A held-back unverified signer gets the e-mail when a moderator clears the signature.
+        confirm_token_hash=_digest(token) if token else "",
+        flagged_at=Now() if flag_reason else None,
+        flag_reason=flag_reason[:100],
+    )
+    try:
+        with transaction.atomic():
+            # No full_clean: every value is built here, and the database checks the constraints
+            # (validating them in Python would add three queries to the hot path).
+            signature.save(force_insert=True)
+            if flag_reason:
+                data: dict[str, Any] = {"signature": signature.pk, "reason": flag_reason}
+                audit.record(event=FLAGGED_EVENT, actor=actor, obj=petition, data=data)
+            elif pending:
+                audit.record(event=CREATED_EVENT, actor=actor, obj=petition, data={"signature": signature.pk})
+                _send_confirmation(actor, petition, token)
+            else:
+                audit.record(
+                    event=CONFIRMED_EVENT, actor=actor, obj=petition, data={"signature": signature.pk}
+                )
+    except IntegrityError:
+        if _is_duplicate(petition, actor.pk, email):
+            raise _duplicate() from None
+        raise
+    # The stamps were the database's Now(): drop the expressions so that reading one loads the
+    # stored value (Django loads a missing field on access), at no cost when nobody reads them.
+    for name in ("created_at", "confirmed_at", "flagged_at"):
+        if not isinstance(signature.__dict__.get(name), datetime.datetime | None):
+            del signature.__dict__[name]
+    return SignResult(signature=signature, needs_confirmation=pending)
+
+
+def _confirm_rows(digest: str) -> Any:
+    return Signature.objects.filter(confirm_token_hash=digest, withdrawn_at__isnull=True)
+
+
+def signature_confirm(*, token: str) -> Signature:
+    """Confirm a pending signature from the e-mailed link. Idempotent: confirming again returns
+    the signature unchanged, and of parallel confirmations exactly one records the event (a
+    conditional UPDATE decides). Refuses an unknown or withdrawn signature's token, and a
+    petition no longer open."""
+    invalid = ValidationError(
+        _("This confirmation link is not valid: it may have been used for a signature since withdrawn."),
+        code="invalid_token",
+    )
+    if not token or len(token) > 200:
+        raise invalid
+    digest = _digest(token)
+    signature = _confirm_rows(digest).select_related("petition", "user").first()
+    if signature is None:
+        raise invalid
+    if signature.confirmed_at is not None:
+        return signature
+    petition = signature.petition
+    _require_open(petition)
+    with transaction.atomic():
+        won = (
+            _confirm_rows(digest)
+            .filter(confirmed_at__isnull=True, flagged_at__isnull=True)
+            .update(confirmed_at=Now())
+        )
+        if won:
+            audit.record(
+                event=CONFIRMED_EVENT, actor=signature.user, obj=petition, data={"signature": signature.pk}
+            )
+    signature.refresh_from_db(fields=["confirmed_at", "flagged_at", "withdrawn_at"])
+    return signature
+
+
+def signature_withdraw(*, actor: Any, petition: Petition) -> Signature:
+    """Withdraw the person's live signature while the petition is open. The row is kept (with
+    ``withdrawn_at``); signing again inserts a new one."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("petitions.sign_petition")
+    _require_open(petition)
+    with transaction.atomic():
+        # The lock orders this against a confirmation or clearance of the same row, so the event
+        # says truly whether the signature had counted.
+        signature = (
+            Signature.objects.select_for_update()
+            .filter(petition_id=petition.pk, user_id=actor.pk, withdrawn_at__isnull=True)
+            .first()
+        )
+        if signature is None:
+            raise ValidationError(_("You have not signed this petition."), code="not_signed")
+        Signature.objects.filter(pk=signature.pk).update(withdrawn_at=Now())
+        audit.record(
+            event=WITHDRAWN_EVENT,
+            actor=actor,
+            obj=petition,
+            data={"signature": signature.pk, "counted": signature.confirmed_at is not None},
+        )
+    signature.refresh_from_db(fields=["withdrawn_at"])
+    return signature
+
+
+def signature_clear(*, actor: Any, signature: Signature) -> Signature:
+    """A moderator of the petition releases a held-back signature: a verified signer's counts
+    from now; an unverified signer is sent the confirmation e-mail (it counts once confirmed)."""
+    petition = signature.petition
+    require_perm(actor, "petitions.moderate_petition", petition)
+    with transaction.atomic():
+        current = Signature.objects.select_for_update().select_related("user").get(pk=signature.pk)
+        if current.flagged_at is None or current.withdrawn_at is not None or current.confirmed_at is not None:
+            raise ValidationError(_("This signature is not held back."), code="not_flagged")
+        if int(current.user.verification_level) == 0:
+            token = secrets.token_urlsafe(32)
+            Signature.objects.filter(pk=current.pk).update(flagged_at=None, confirm_token_hash=_digest(token))
+            audit.record(
+                event="petitions.signature.cleared", actor=actor, obj=petition, data={"signature": current.pk}
+            )
+            _send_confirmation(current.user, petition, token)
+        else:
+            Signature.objects.filter(pk=current.pk).update(flagged_at=None, confirmed_at=Now())
+            audit.record(event=CONFIRMED_EVENT, actor=actor, obj=petition, data={"signature": current.pk})
+    current.refresh_from_db(fields=["flagged_at", "confirmed_at", "confirm_token_hash"])
+    return current

@@ -1,0 +1,106 @@
+"""Factories for the petitions module.
+
+``PetitionFactory()`` is an open regional petition (opened a day ago, closing in 90 days) addressed
+to a state body, with its terms set directly (threshold 100, verification level 1).
+``PetitionFactory(state="draft")`` (or pending, rejected, closed) arranges the dates and moderation
+fields to fit that state. ``SignatureFactory`` writes a counted signature (confirmed now) directly,
+bypassing the signing service: use ``kenes.petitions.signing.signature_create`` to test signing.
+"""
+
+import datetime
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from kenes.accounts.tests.factories import UserFactory
+from kenes.organizations.models import Organization, Topic
+from kenes.organizations.tests.factories import OrganizationFactory
+from kenes.petitions.models import Level, Petition, Signature
+from kenes.territories.models import Territory
+
+DAY = datetime.timedelta(days=1)
+PUBLIC_STATES = (Petition.State.OPEN, Petition.State.CLOSED)
+MODERATED_STATES = (Petition.State.OPEN, Petition.State.CLOSED, Petition.State.REJECTED)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+def _opens_at(o: Any) -> datetime.datetime | None:
+    if o.state == Petition.State.OPEN:
+        return o.now - DAY
+    if o.state == Petition.State.CLOSED:
+        return o.now - 100 * DAY
+    return None
+
+
+def _closes_at(o: Any) -> datetime.datetime | None:
+    if o.state == Petition.State.OPEN:
+        return o.now + 90 * DAY
+    if o.state == Petition.State.CLOSED:
+        return o.now - DAY
+    return None
+
+
+class PetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Petition
+
+    class Params:
+        now = factory.LazyFunction(timezone.now)
+
+    author = factory.SubFactory(UserFactory, verification_level=1)
+    title = factory.Sequence(lambda n: f"Repair the road to school number {n}")
+    text = "The road is full of potholes and children walk on the verge in the dark."
+    demand = "Repair the road and light it before winter."
+    addressee = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.STATE_BODY)
+    territory = factory.SelfAttribute("addressee.territory")
+    topic = factory.SubFactory(TopicFactory)
+    language = "en"
+    level = Level.REGIONAL
+    country = "KZ"
+    state = Petition.State.OPEN
+    threshold = 100
+    duration_months = 3
+    min_verification_level = 1
+    submitted_at = factory.LazyAttribute(
+        lambda o: None if o.state == Petition.State.DRAFT else o.now - 2 * DAY
+    )
+    moderated_at = factory.LazyAttribute(lambda o: o.now - DAY if o.state in MODERATED_STATES else None)
+    moderation_reason = factory.LazyAttribute(
+        lambda o: "The petition asks for something outside any body's power." if o.state == "rejected" else ""
+    )
+    opens_at = factory.LazyAttribute(_opens_at)
+    closes_at = factory.LazyAttribute(_closes_at)
+    closed_at = factory.LazyAttribute(lambda o: o.now - DAY if o.state == Petition.State.CLOSED else None)
+
+
+def region_of(user: Any) -> Territory | None:
+    """The top-level territory above ``user``'s home territory (what the signing service stores)."""
+    home = getattr(user, "home_territory", None)
+    if home is None:
+        return None
+    codes = [c for c in home.path.split("/") if c]
+    return Territory.objects.filter(country=home.country, code=codes[0]).first() if codes else home
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    """A counted signature (confirmed at creation). ``confirmed_at=None`` makes a pending one."""
+
+    class Meta:
+        model = Signature
+
+    petition = factory.SubFactory(PetitionFactory)
+    user = factory.SubFactory(UserFactory, verification_level=1)
+    email_canonical = factory.LazyAttribute(lambda o: o.user.email.lower())
+    region = factory.LazyAttribute(lambda o: region_of(o.user))
+    show_name = False
+    created_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.SelfAttribute("created_at")
