@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kenes.petitions",
     "kenes.appeals",
     "kenes.budgeting",
+    "kenes.registry",
     "kenes.demo",
 ]
 
@@ -145,6 +146,11 @@ CELERY_BEAT_SCHEDULE = {
     "petitions-close-expired": {
         "task": "kenes.petitions.tasks.petitions_close_expired_task",
         "schedule": crontab(minute="*/5"),
+    },
+    # Daily at 02:10 UTC: flag NGOs that stopped reporting, lift the flag from those that report again.
+    "registry-flag-non-reporting": {
+        "task": "kenes.registry.tasks.ngos_flag_non_reporting_task",
+        "schedule": crontab(hour=2, minute=10),
     },
     "budgeting-start-review": {
         "task": "kenes.budgeting.tasks.proposals_start_review_task",
@@ -307,3 +313,7 @@ KENES_AUDIT_SEAL_BATCH = env.int("KENES_AUDIT_SEAL_BATCH", default=10_000)
 KENES_REMINDER_LEAD_DAYS = tuple(env.list("KENES_REMINDER_LEAD_DAYS", cast=int, default=[3, 1]))
 # Benchmark-only endpoints (bench/petitions_bench.py): never on in production.
 KENES_BENCH_ENDPOINTS = env.bool("KENES_BENCH_ENDPOINTS", default=False)
+# NGO registry (docs/registry.md): reports for year Y are due by (month, day) of Y+1 unless a
+# ReportingDeadline row says otherwise; an NGO with no report for this many closed years is flagged.
+REGISTRY_REPORT_DUE = (3, 31)
+REGISTRY_NON_REPORTING_YEARS = env.int("REGISTRY_NON_REPORTING_YEARS", default=2)
