@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kenes.petitions",
     "kenes.appeals",
     "kenes.budgeting",
+    "kenes.grants",
     "kenes.registry",
     "kenes.demo",
 ]
