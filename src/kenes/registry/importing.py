@@ -32,6 +32,7 @@ from kenes.organizations.models import Organization, Sector
 from kenes.organizations.validators import validate_registration_number
 from kenes.territories.models import Territory
 
+from .csvsafe import write_csv
 from .models import (
     INCOME_FIELDS,
     AnnualReport,
@@ -554,6 +555,9 @@ def run(job: ImportJob) -> ImportJob:
             ImportJob.State.FAILED,
             _("The import stopped on an unexpected error. The rows counted as done are saved; resume it."),
         )
+    if not job.dry_run and job.file:
+        job.file.delete(save=False)  # the rows are in; bad rows are kept in ``errors``
+        ImportJob.objects.filter(pk=job.pk).update(file="")
     return _finish(job, ImportJob.State.DONE, "")
 
 
@@ -576,5 +580,14 @@ def _finish(job: ImportJob, state: str, failure: str) -> ImportJob:
     return job
 
 
-def template_rows(kind: str) -> list[str]:
-    return COLUMNS[kind]
+def bad_rows_csv(job: ImportJob) -> str:
+    """The bad rows as they were read, with their line and reasons first, for fixing and re-importing."""
+    extra = sorted({key for error in job.errors for key in error["row"]} - set(COLUMNS[job.kind]))
+    fields = ["line", "reasons", *COLUMNS[job.kind], *extra]
+    rows = ({"line": e["line"], "reasons": " | ".join(e["reasons"]), **e["row"]} for e in job.errors)
+    return write_csv(rows, fields)
+
+
+def template_csv(kind: str) -> str:
+    """An empty file with the columns of ``kind``, to fill in."""
+    return write_csv([], COLUMNS[kind])
