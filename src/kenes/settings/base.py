@@ -314,6 +314,11 @@ KENES_AUDIT_SEAL_BATCH = env.int("KENES_AUDIT_SEAL_BATCH", default=10_000)
 KENES_REMINDER_LEAD_DAYS = tuple(env.list("KENES_REMINDER_LEAD_DAYS", cast=int, default=[3, 1]))
 # Benchmark-only endpoints (bench/petitions_bench.py): never on in production.
 KENES_BENCH_ENDPOINTS = env.bool("KENES_BENCH_ENDPOINTS", default=False)
+# Open data of grants (docs/grants.md, "Open data"): the publisher's registered OCDS and 360Giving
+# prefixes. The defaults are placeholders, deliberately not in the registered form.
+KENES_OCDS_PREFIX = env.str("KENES_OCDS_PREFIX", default="ocds-unregistered-kenes")
+KENES_360GIVING_PREFIX = env.str("KENES_360GIVING_PREFIX", default="360G-unregistered-kenes")
+KENES_OPEN_DATA_PUBLISHER = env.str("KENES_OPEN_DATA_PUBLISHER", default="Kenes")
 # NGO registry (docs/registry.md): reports for year Y are due by (month, day) of Y+1 unless a
 # ReportingDeadline row says otherwise; an NGO with no report for this many closed years is flagged.
 REGISTRY_REPORT_DUE = (3, 31)
