@@ -6,11 +6,17 @@ from django.views.i18n import set_language
 
 from kenes.api import api
 from kenes.common.views import healthz
+from kenes.grants import opendata as grants_opendata
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    # Open data in the sector's standards: one address, no language prefix (docs/grants.md).
+    path(
+        "open-data/grants.360giving.json", grants_opendata.grants_360giving, name="opendata_grants_360giving"
+    ),
+    path("open-data/grants.ocds.json", grants_opendata.grants_ocds, name="opendata_grants_ocds"),
 ]
 
 urlpatterns += i18n_patterns(
