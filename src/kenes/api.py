@@ -22,6 +22,7 @@ from kenes.obligations.api import router as obligations_router
 from kenes.organizations.api import router as organizations_router
 from kenes.petitions.api import router as petitions_router
 from kenes.petitions.api_signing import router as petitions_signing_router
+from kenes.registry.api import router as registry_router
 from kenes.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -91,3 +92,4 @@ api.add_router("/budgeting", budgeting_router)
 api.add_router("/petitions", petitions_router)
 api.add_router("/petitions", petitions_signing_router)
 api.add_router("/appeals", appeals_router)
+api.add_router("/registry", registry_router)

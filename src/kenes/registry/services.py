@@ -333,6 +333,8 @@ def _check_report_fields(fields: dict[str, Any]) -> None:
 
 
 def check_report_year(ngo: NGOProfile, year: int, today: datetime.date) -> None:
+    if ngo.status == RegistryStatus.LIQUIDATED:
+        raise ValidationError(_("This NGO has been liquidated: it no longer reports."), code="liquidated")
     if year >= today.year:
         raise ValidationError(
             {

@@ -201,6 +201,9 @@ def test_nobody_reports_for_a_liquidated_ngo(head, staff, ngo):
     services.ngo_set_status(actor=staff, ngo=ngo, status=RegistryStatus.LIQUIDATED, reason="Liquidated")
     with pytest.raises(PermissionDenied):
         services.report_submit(actor=head, ngo=ngo, year=2025, **REPORT)
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(actor=staff, ngo=ngo, year=2025, **REPORT)  # a superuser neither
+    assert exc.value.code == "liquidated"
 
 
 # --- the reporting window and the flag job -----------------------------------------------------------
