@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("budgeting/", include("kenes.budgeting.urls")),
     path("petitions/", include("kenes.petitions.urls")),
     path("appeals/", include("kenes.appeals.urls")),
+    path("grants/", include("kenes.grants.urls")),
     path("registry/", include("kenes.registry.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

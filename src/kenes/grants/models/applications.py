@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.common.models import TimeStampedModel
 
-from .programmes import MONEY, ZERO, Call, Lot, RequiredDocument
+from .programmes import ZERO, Call, Lot, RequiredDocument
 
 #: States in which an application still counts: only one live application per call and NGO.
 LIVE_STATES = ("draft", "submitted", "eligible", "ineligible", "scored", "awarded", "not_awarded")
@@ -52,8 +52,10 @@ class Application(TimeStampedModel):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    requested_amount = models.DecimalField(_("amount requested"), default=ZERO, **MONEY)
-    cofinancing_amount = models.DecimalField(_("co-financing"), default=ZERO, **MONEY)
+    requested_amount = models.DecimalField(
+        _("amount requested"), default=ZERO, max_digits=16, decimal_places=2
+    )
+    cofinancing_amount = models.DecimalField(_("co-financing"), default=ZERO, max_digits=16, decimal_places=2)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     eligibility_checked_at = models.DateTimeField(_("eligibility checked"), null=True, blank=True)
@@ -88,7 +90,7 @@ class Application(TimeStampedModel):
                 name="grants_ineligible_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                condition=Q(state__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                 name="grants_submitted_has_date",
             ),
             models.CheckConstraint(
@@ -113,9 +115,11 @@ class BudgetLine(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
     item = models.CharField(_("item"), max_length=300)
-    amount = models.DecimalField(_("amount requested"), validators=[MinValueValidator(ZERO)], **MONEY)
+    amount = models.DecimalField(
+        _("amount requested"), validators=[MinValueValidator(ZERO)], max_digits=16, decimal_places=2
+    )
     cofinancing = models.DecimalField(
-        _("co-financing"), default=ZERO, validators=[MinValueValidator(ZERO)], **MONEY
+        _("co-financing"), default=ZERO, validators=[MinValueValidator(ZERO)], max_digits=16, decimal_places=2
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -1,0 +1,93 @@
+"""The grants cast: a state body with its official (bob, head), three NGOs each with an officer,
+three experts, and an open call with two criteria under a programme in a region."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from kenes.accounts.tests.factories import UserFactory
+from kenes.grants import services
+from kenes.grants.models import Application, Call, Criterion
+from kenes.organizations.models import Membership, Organization
+from kenes.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from kenes.territories.models import Territory
+from kenes.territories.tests.factories import TerritoryFactory
+
+from .factories import CallFactory, CriterionFactory, ProgrammeFactory
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def pdf(name: str = "charter.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 a charter", content_type="application/pdf")
+
+
+@dataclass
+class World:
+    region: Territory
+    district: Territory
+    body: Organization
+    official: Any
+    ngos: list[Organization]
+    officers: list[Any]
+    experts: list[Any]
+    call: Call
+    criteria: list[Criterion]
+
+    def apply(self, index: int, amount: str = "1000000", **extra: Any) -> Application:
+        """A submitted application of NGO ``index`` (through the services)."""
+        application = services.application_save(
+            actor=self.officers[index],
+            call=self.call,
+            organization=self.ngos[index],
+            title=f"Project {index}",
+            description="A job club for young people.",
+            budget_lines=[services.BudgetLineSpec("Trainers", Decimal(amount), Decimal("100000"))],
+            **extra,
+        )
+        return services.application_submit(actor=self.officers[index], application=application)
+
+    def close(self) -> None:
+        Call.objects.filter(pk=self.call.pk).update(
+            opens_at=timezone.now() - datetime.timedelta(days=40),
+            closes_at=timezone.now() - datetime.timedelta(seconds=1),
+        )
+        self.call.refresh_from_db()
+        services.call_close(actor=self.official, call=self.call)
+        self.call.refresh_from_db()
+
+
+@pytest.fixture
+def world(db, bob) -> World:
+    region = TerritoryFactory(code="710000000", name="Region")
+    district = TerritoryFactory(
+        code="711000000", parent=region, kind=Territory.Kind.DISTRICT, name="District"
+    )
+    body = OrganizationFactory(kind=Organization.Kind.STATE_BODY, name="Ministry", territory=region)
+    MembershipFactory(organization=body, user=bob, role=Membership.Role.HEAD)
+    ngos, officers = [], []
+    for index in range(3):
+        ngo = OrganizationFactory(
+            name=f"NGO {index}", territory=district, registration_number=f"00000000000{index}"
+        )
+        officer = UserFactory(email=f"ngo{index}@example.org", display_name=f"Officer {index}")
+        MembershipFactory(organization=ngo, user=officer, role=Membership.Role.HEAD)
+        ngos.append(ngo)
+        officers.append(officer)
+    experts = [UserFactory(email=f"expert{i}@example.org", display_name=f"Expert {i}") for i in range(3)]
+    programme = ProgrammeFactory(body=body, territory=region, created_by=bob)
+    call = CallFactory(programme=programme, created_by=bob)
+    criteria = [
+        CriterionFactory(call=call, name="Relevance", weight=Decimal("2"), position=0),
+        CriterionFactory(call=call, name="Budget", weight=Decimal("1"), position=1),
+    ]
+    return World(region, district, body, bob, ngos, officers, experts, call, criteria)
