@@ -110,5 +110,8 @@ def demo_load() -> DemoResult:
 
     result.petitions_created = demo_petitions_ensure(admin=admin)
     result.appeals_created = demo_appeals_ensure(admin=admin)
+    from .grants import demo_grants_ensure
+
+    demo_grants_ensure(admin=admin)
     result.blocks_sealed = len(audit_seal_all())
     return result
