@@ -206,3 +206,13 @@ def test_the_files_live_at_one_address_without_a_language_prefix(client):
     assert reverse("opendata_grants_360giving") == "/open-data/grants.360giving.json"
     assert reverse("opendata_grants_ocds") == "/open-data/grants.ocds.json"
     assert client.post(reverse("opendata_grants_ocds")).status_code == 405
+
+
+def test_the_file_is_the_same_whatever_the_reader_s_language(client):
+    awarded_call()
+    english = client.get(reverse("opendata_grants_ocds"), headers={"accept-language": "en"})
+    russian = client.get(reverse("opendata_grants_ocds"), headers={"accept-language": "ru"})
+    assert english.content == russian.content and english["ETag"] == russian["ETag"]
+    [release] = json.loads(english.content)["releases"]
+    assert release["tender"]["documents"][0]["url"].startswith("http://127.0.0.1:8000/")
+    assert ocds_errors(json.loads(english.content)) == []
