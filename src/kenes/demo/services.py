@@ -110,6 +110,9 @@ def demo_load() -> DemoResult:
 
     result.petitions_created = demo_petitions_ensure(admin=admin)
     result.appeals_created = demo_appeals_ensure(admin=admin)
+    from .registry import demo_registry_ensure
+
+    demo_registry_ensure(admin=admin)
     from .grants import demo_grants_ensure
 
     demo_grants_ensure(admin=admin)

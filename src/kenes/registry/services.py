@@ -95,6 +95,50 @@ def _check_beneficiary_groups(groups: Iterable[str]) -> list[str]:
     return groups
 
 
+def _profile_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    legal_form: str,
+    founded_on: datetime.date | None,
+    work_territories: Iterable[Territory],
+    beneficiary_groups: Iterable[str],
+    address: str,
+) -> NGOProfile:
+    groups = _check_beneficiary_groups(beneficiary_groups)
+    if founded_on is not None and founded_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "founded_on": ValidationError(
+                    _("The registration date cannot be in the future."), code="future"
+                )
+            }
+        )
+    profile = NGOProfile(
+        organization=organization,
+        legal_form=legal_form,
+        founded_on=founded_on,
+        address=address,
+        beneficiary_groups=groups,
+    )
+    profile.full_clean(exclude=["organization"])
+    profile.save()
+    profile.work_territories.set(list(work_territories))
+    audit.record(
+        event="registry.ngoprofile.created",
+        actor=actor,
+        obj=profile,
+        after={
+            "organization_id": organization.pk,
+            "legal_form": legal_form,
+            "founded_on": founded_on,
+            "beneficiary_groups": groups,
+            "work_territories": sorted(t.code for t in profile.work_territories.all()),
+        },
+    )
+    return profile
+
+
 def ngo_register(
     *,
     actor: Any,
@@ -112,7 +156,7 @@ def ngo_register(
     website: str = "",
     is_sample: bool = False,
 ) -> NGOProfile:
-    """Enter an NGO in the registry: its organisation (kind NGO) and its registry profile."""
+    """Enter a new NGO in the registry: its organisation (kind NGO) and its registry profile."""
     require_perm(actor, "registry.add_ngoprofile")
     if not registration_number:
         raise ValidationError(
@@ -122,7 +166,6 @@ def ngo_register(
                 )
             }
         )
-    groups = _check_beneficiary_groups(beneficiary_groups)
     with transaction.atomic():
         organization = organization_create(
             actor=actor,
@@ -137,31 +180,51 @@ def ngo_register(
             is_sample=is_sample,
             **{f"name_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}": name},
         )
-        profile = NGOProfile(
+        return _profile_create(
+            actor=actor,
             organization=organization,
             legal_form=legal_form,
             founded_on=founded_on,
+            work_territories=work_territories,
+            beneficiary_groups=beneficiary_groups,
             address=address,
-            beneficiary_groups=groups,
         )
-        profile.full_clean(exclude=["organization"])
-        if founded_on is not None and founded_on > timezone.localdate():
-            raise ValidationError({"founded_on": _("The registration date cannot be in the future.")})
-        profile.save()
-        profile.work_territories.set(list(work_territories))
-        audit.record(
-            event="registry.ngoprofile.created",
+
+
+def ngo_enrol(
+    *,
+    actor: Any,
+    organization: Organization,
+    legal_form: str,
+    founded_on: datetime.date | None = None,
+    work_territories: Iterable[Territory] = (),
+    beneficiary_groups: Iterable[str] = (),
+    address: str = "",
+) -> NGOProfile:
+    """Enter in the registry an NGO that is already in Kenes as an organisation (with its BIN)."""
+    require_perm(actor, "registry.add_ngoprofile")
+    if organization.kind != Organization.Kind.NGO:
+        raise ValidationError(_("Only an NGO can be entered in the NGO registry."), code="not_ngo")
+    if not organization.registration_number:
+        raise ValidationError(
+            {
+                "registration_number": ValidationError(
+                    _("An NGO in the registry needs its BIN."), code="bin_required"
+                )
+            }
+        )
+    with transaction.atomic():
+        if NGOProfile.objects.filter(organization=organization).exists():
+            raise ValidationError(_("This NGO is already in the registry."), code="already_registered")
+        return _profile_create(
             actor=actor,
-            obj=profile,
-            after={
-                "organization_id": organization.pk,
-                "legal_form": legal_form,
-                "founded_on": founded_on,
-                "beneficiary_groups": groups,
-                "work_territories": sorted(t.code for t in profile.work_territories.all()),
-            },
+            organization=organization,
+            legal_form=legal_form,
+            founded_on=founded_on,
+            work_territories=work_territories,
+            beneficiary_groups=beneficiary_groups,
+            address=address,
         )
-    return profile
 
 
 def ngo_set_status(*, actor: Any, ngo: NGOProfile, status: str, reason: str) -> NGOProfile:

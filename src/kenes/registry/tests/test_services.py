@@ -313,3 +313,17 @@ def test_the_task_runs_the_job(ngos):
 
     with time_machine.travel(datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)):
         assert ngos_flag_non_reporting_task.delay().get() == [2, 0]
+
+
+def test_an_ngo_already_in_kenes_is_enrolled_once(staff, district):
+    from kenes.organizations.tests.factories import OrganizationFactory
+
+    organization = OrganizationFactory(kind=Organization.Kind.NGO, registration_number=valid_bin(7))
+    ngo = services.ngo_enrol(actor=staff, organization=organization, legal_form=LegalForm.OTHER)
+    assert ngo.organization == organization and ngo.status == RegistryStatus.OPERATING
+    with pytest.raises(ValidationError) as exc:
+        services.ngo_enrol(actor=staff, organization=organization, legal_form=LegalForm.OTHER)
+    assert exc.value.code == "already_registered"
+    body = OrganizationFactory(kind=Organization.Kind.STATE_BODY, registration_number=valid_bin(8))
+    with pytest.raises(ValidationError):
+        services.ngo_enrol(actor=staff, organization=body, legal_form=LegalForm.OTHER)
