@@ -29,18 +29,23 @@ register(InvitationFactory)
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Each test starts with an empty cache and the default language. Rows are rolled back between
-    tests and their ids reused, so cached facts (rate-limit counters, a territory's region) must not
-    outlive them; and a request to a /ru/ page leaves Russian active in the thread, which would make
-    the next test's reverse() build Russian URLs."""
+    """Each test starts with empty caches and the default language. Rows are rolled back between
+    tests and their ids reused, so cached facts (rate-limit counters, a territory's region, in the
+    shared cache or in a process's local caches) must not outlive them; and a request to a /ru/ page
+    leaves Russian active in the thread, which would make the next test's reverse() build Russian
+    URLs."""
     from django.core.cache import cache
     from django.utils import translation
 
+    from kenes.common import localcache
+
     cache.clear()
+    localcache.clear_all()
     translation.activate("en")
     yield
     translation.deactivate()
     cache.clear()
+    localcache.clear_all()
 
 
 @pytest.fixture

@@ -57,6 +57,26 @@ def record(
     e.g. "cli" or "job"). Keep personal data such as e-mail addresses out of ``data``,
     ``before`` and ``after``: record ids and states.
     """
+    return Event.objects.create(
+        **event_fields(
+            event=event, actor=actor, obj=obj, data=data, before=before, after=after, actor_label=actor_label
+        )
+    )
+
+
+def event_fields(
+    *,
+    event: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> dict[str, Any]:
+    """The field values of the event ``record`` would append, hash included, for a hot path that
+    writes the row in its own statement (petitions' signing: the signature and its event in one
+    round trip). The row must be written as given: the hash covers every value."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     content_type = (
         ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj is not None else None
@@ -77,16 +97,16 @@ def record(
         subject_id=subject_id,
         **payload,
     )
-    return Event.objects.create(
-        created_at=created_at,
-        actor=actor_obj,
-        actor_label=actor_label,
-        action=event,
-        subject_type=content_type,
-        subject_id=subject_id,
-        hash=digest,
+    return {
+        "created_at": created_at,
+        "actor": actor_obj,
+        "actor_label": actor_label,
+        "action": event,
+        "subject_type": content_type,
+        "subject_id": subject_id,
+        "hash": digest,
         **payload,
-    )
+    }
 
 
 # --- Sealing -------------------------------------------------------------------------------

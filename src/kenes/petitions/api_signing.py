@@ -32,8 +32,11 @@ class WithdrawOut(Schema):
     withdrawn: bool
 
 
-def _open_petition(petition_id: int) -> Petition:
-    petition = Petition.objects.public().filter(pk=petition_id).first()
+def _open_petition(petition_id: int, *, hot: bool = False) -> Petition:
+    if hot:  # signing: the copy a server process keeps for a moment (signing.petition_to_sign)
+        petition = signing.petition_to_sign(petition_id)
+    else:
+        petition = Petition.objects.public().filter(pk=petition_id).first()
     if petition is None:
         raise Http404("No such petition.")
     return petition
@@ -43,7 +46,7 @@ def _open_petition(petition_id: int) -> Petition:
 def signature_create(request: HttpRequest, petition_id: int, payload: SignIn) -> Status[Any]:
     """422 with the reason when refused: the petition is closed, the verification level is too
     low, a throw-away address of an unverified signer, or an existing signature."""
-    petition = _open_petition(petition_id)
+    petition = _open_petition(petition_id, hot=True)
     result = signing.signature_create(
         actor=request.user,
         petition=petition,

@@ -155,7 +155,10 @@ class Signature(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (user, created_at) index serves lookups by person.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     email_canonical = models.CharField(_("canonical e-mail"), max_length=254)
     region = models.ForeignKey(
         "territories.Territory",

@@ -21,15 +21,17 @@ signature starts to count, ``petitions.signature.created`` for a pending one,
 
 from __future__ import annotations
 
-import datetime
+import contextlib
 import hashlib
+import json
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Now, StrIndex, Substr
 from django.urls import reverse
@@ -37,6 +39,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.audit import services as audit
+from kenes.audit.models import Event
+from kenes.common import counters
+from kenes.common.localcache import LocalCache
 from kenes.common.permissions import require_perm
 from kenes.territories.models import Territory
 
@@ -48,13 +53,22 @@ FLAGGED_EVENT = "petitions.signature.flagged"
 WITHDRAWN_EVENT = "petitions.signature.withdrawn"
 
 CONFIRM_TEMPLATE = "petitions/email/confirm_signature"
-#: How long the rate limits and the blocked domains are cached (administrators' changes apply after).
+#: How long each server process keeps the rate limits, the blocked domains and an open petition
+#: (administrators' changes apply after at most this long; whether a petition is still open is
+#: decided again by the database in the signature's INSERT on PostgreSQL).
 LIMITS_CACHE_SECONDS = 30
 DOMAINS_CACHE_SECONDS = 60
-REGION_CACHE_SECONDS = 24 * 60 * 60
-LIMITS_CACHE_KEY = "petitions:signing-limits"
-DOMAINS_CACHE_KEY = "petitions:blocked-domains"
+REGION_CACHE_SECONDS = 60 * 60
+PETITION_CACHE_SECONDS = 2
 COUNTER_KEY = "petitions:sign:{scope}:{window}:{who}"
+#: Signature ids a server process takes from the sequence at a time (PostgreSQL): the id goes
+#: into the audit event's hashed data, so it is known before the one-statement INSERT.
+ID_BLOCK = 64
+
+_limits_cache: LocalCache[list[tuple[str, int, int]]] = LocalCache(LIMITS_CACHE_SECONDS)
+_domains_cache: LocalCache[frozenset[str]] = LocalCache(DOMAINS_CACHE_SECONDS)
+_regions_cache: LocalCache[int | None] = LocalCache(REGION_CACHE_SECONDS)
+_petitions_cache: LocalCache[Petition | None] = LocalCache(PETITION_CACHE_SECONDS, max_entries=1_000)
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
@@ -82,11 +96,10 @@ def canonical_email(email: str) -> str:
 
 
 def _blocked_domains() -> frozenset[str]:
-    domains = cache.get(DOMAINS_CACHE_KEY)
-    if domains is None:
-        domains = frozenset(d.lower() for d in BlockedEmailDomain.objects.values_list("domain", flat=True))
-        cache.set(DOMAINS_CACHE_KEY, domains, DOMAINS_CACHE_SECONDS)
-    return frozenset(domains)
+    return _domains_cache.get_or_set(
+        "domains",
+        lambda: frozenset(d.lower() for d in BlockedEmailDomain.objects.values_list("domain", flat=True)),
+    )
 
 
 def is_disposable_email(email: str) -> bool:
@@ -118,65 +131,65 @@ def signature_for(user: Any, petition: Petition) -> Signature | None:
 
 def region_of(user: Any) -> int | None:
     """The id of the top-level territory (region, city of republican significance) above the
-    person's home territory, or None without one. Territories do not move, so the answer is cached
-    per home territory: on the hot path it costs one cache read, at worst one indexed query."""
+    person's home territory, or None without one. Territories do not move, so each server process
+    keeps the answer per home territory: on the hot path it is a dict read, at worst one query."""
     home_id = getattr(user, "home_territory_id", None)
     if home_id is None:
         return None
-    key = f"petitions:region-of:{home_id}"
-    cached = cache.get(key)
-    if cached is not None:
-        return int(cached) or None
+    return _regions_cache.get_or_set(home_id, lambda: _region_of_territory(home_id))
+
+
+def _region_of_territory(home_id: int) -> int | None:
     # "/71/711/7111/" → "/71/": up to the second slash, in the database.
     roots = Territory.objects.filter(pk=home_id).annotate(
         root=Substr("path", 1, StrIndex(Substr("path", 2), Value("/")) + 1)
     )
-    region = Territory.objects.filter(path__in=roots.values("root")).values_list("pk", flat=True).first()
-    cache.set(key, region or 0, REGION_CACHE_SECONDS)
-    return region
+    return Territory.objects.filter(path__in=roots.values("root")).values_list("pk", flat=True).first()
+
+
+def petition_to_sign(petition_id: int) -> Petition | None:
+    """The public petition to sign through the API, or None. On PostgreSQL each server process
+    keeps it for ``PETITION_CACHE_SECONDS``: the INSERT of a signature checks in the same statement
+    that the petition is still open, so a petition closed or hidden a moment ago is not signed."""
+
+    def load() -> Petition | None:
+        return Petition.objects.public().filter(pk=petition_id).first()
+
+    if connection.vendor != "postgresql":
+        return load()
+    return _petitions_cache.get_or_set(petition_id, load)
 
 
 # --- rate limits -------------------------------------------------------------------------------------
 
 
 def _limits() -> list[tuple[str, int, int]]:
-    limits = cache.get(LIMITS_CACHE_KEY)
-    if limits is None:
-        limits = list(
+    return _limits_cache.get_or_set(
+        "limits",
+        lambda: list(
             SigningLimit.objects.filter(is_active=True)
             .order_by("scope", "window_seconds")
             .values_list("scope", "max_signatures", "window_seconds")
-        )
-        cache.set(LIMITS_CACHE_KEY, limits, LIMITS_CACHE_SECONDS)
-    return list(limits)
-
-
-def _hit(key: str, window: int) -> int:
-    """Count one signature in a fixed window; returns the count so far (this one included)."""
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # no counter yet, or it just expired
-        if cache.add(key, 1, timeout=window):
-            return 1
-        try:
-            return int(cache.incr(key))
-        except ValueError:  # expired between the two calls: start a new window
-            cache.set(key, 1, timeout=window)
-            return 1
+        ),
+    )
 
 
 def over_limit(user_id: int, ip_address: str | None) -> str:
-    """Count this signature against every active limit; the first limit exceeded, as a reason
-    ("account: more than 10 in 60 s"), or "" when within all of them."""
-    reason = ""
+    """Count this signature against every active limit (one round trip to Redis for all of them);
+    the first limit exceeded, as a reason ("account: more than 10 in 60 s"), or "" when within
+    all of them."""
+    checked: list[tuple[str, int, int]] = []
+    keys: list[tuple[str, int]] = []
     for scope, most, window in _limits():
         who = str(user_id) if scope == SigningLimit.Scope.ACCOUNT else ip_address
         if not who:
             continue
-        count = _hit(COUNTER_KEY.format(scope=scope, window=window, who=who), window)
-        if count > most and not reason:
-            reason = f"{scope}: more than {most} in {window} s"
-    return reason
+        checked.append((scope, most, window))
+        keys.append((COUNTER_KEY.format(scope=scope, window=window, who=who), window))
+    for (scope, most, window), count in zip(checked, counters.hit(keys), strict=True):
+        if count > most:
+            return f"{scope}: more than {most} in {window} s"
+    return ""
 
 
 # --- writes ------------------------------------------------------------------------------------------
@@ -245,45 +258,177 @@ def signature_create(
         )
     flag_reason = over_limit(actor.pk, ip_address)
     token = secrets.token_urlsafe(32) if pending and not flag_reason else ""
-    signature = Signature(
-        petition=petition,
-        user=actor,
-        email_canonical=email,
-        region_id=region_of(actor),
-        show_name=bool(show_name),
-        ip_address=ip_address or None,
-        created_at=Now(),
-        confirmed_at=None if (pending or flag_reason) else Now(),
-        # A held-back unverified signer gets the e-mail when a moderator clears the signature.
-        confirm_token_hash=_digest(token) if token else "",
-        flagged_at=Now() if flag_reason else None,
-        flag_reason=flag_reason[:100],
-    )
+    values = {
+        "petition_id": petition.pk,
+        "user_id": actor.pk,
+        "email_canonical": email,
+        "region_id": region_of(actor),
+        "show_name": bool(show_name),
+        "ip_address": ip_address or None,
+        "confirm_token_hash": _digest(token) if token else "",
+        "flag_reason": flag_reason[:100],
+    }
+    counted = not (pending or flag_reason)
+    event = FLAGGED_EVENT if flag_reason else CREATED_EVENT if pending else CONFIRMED_EVENT
+    insert = _insert_one_statement if connection.vendor == "postgresql" else _insert_orm
     try:
-        with transaction.atomic():
-            # No full_clean: every value is built here, and the database checks the constraints
-            # (validating them in Python would add three queries to the hot path).
-            signature.save(force_insert=True)
-            if flag_reason:
-                data: dict[str, Any] = {"signature": signature.pk, "reason": flag_reason}
-                audit.record(event=FLAGGED_EVENT, actor=actor, obj=petition, data=data)
-            elif pending:
-                audit.record(event=CREATED_EVENT, actor=actor, obj=petition, data={"signature": signature.pk})
+        # The confirmation e-mail is queued in the signature's transaction: no signature without it.
+        with transaction.atomic() if token else contextlib.nullcontext():
+            signature = insert(
+                actor=actor,
+                petition=petition,
+                values=values,
+                counted=counted,
+                flagged=bool(flag_reason),
+                event=event,
+            )
+            if signature is not None and token:
                 _send_confirmation(actor, petition, token)
-            else:
-                audit.record(
-                    event=CONFIRMED_EVENT, actor=actor, obj=petition, data={"signature": signature.pk}
-                )
     except IntegrityError:
         if _is_duplicate(petition, actor.pk, email):
             raise _duplicate() from None
         raise
-    # The stamps were the database's Now(): drop the expressions so that reading one loads the
-    # stored value (Django loads a missing field on access), at no cost when nobody reads them.
-    for name in ("created_at", "confirmed_at", "flagged_at"):
-        if not isinstance(signature.__dict__.get(name), datetime.datetime | None):
-            del signature.__dict__[name]
+    if signature is None:  # the database found the petition closed (or hidden) a moment ago
+        _petitions_cache.forget(petition.pk)
+        raise ValidationError(_("This petition is not open for signatures."), code="closed")
     return SignResult(signature=signature, needs_confirmation=pending)
+
+
+def _event_data(signature_id: int, flag_reason: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"signature": signature_id}
+    if flag_reason:
+        data["reason"] = flag_reason
+    return data
+
+
+def _unloaded_stamps(signature: Signature) -> Signature:
+    # The stamps are the database's clock: leave them out, so that reading one loads the stored
+    # value (Django loads a missing field on access), at no cost when nobody reads them.
+    for name in ("created_at", "confirmed_at", "flagged_at"):
+        signature.__dict__.pop(name, None)
+    return signature
+
+
+def _insert_orm(
+    *, actor: Any, petition: Petition, values: dict[str, Any], counted: bool, flagged: bool, event: str
+) -> Signature | None:
+    """The portable write (SQLite): the open check, the signature and its event in one transaction."""
+    signature = Signature(
+        **values,
+        created_at=Now(),
+        confirmed_at=Now() if counted else None,
+        flagged_at=Now() if flagged else None,
+    )
+    with transaction.atomic():
+        now_open = Q(closes_at__isnull=True) | Q(closes_at__gt=Now())
+        if not Petition.objects.filter(
+            now_open, pk=petition.pk, state=Petition.State.OPEN, is_hidden=False
+        ).exists():
+            return None
+        # No full_clean: every value is built here, and the database checks the constraints.
+        signature.save(force_insert=True)
+        audit.record(
+            event=event, actor=actor, obj=petition, data=_event_data(signature.pk, values["flag_reason"])
+        )
+    return _unloaded_stamps(signature)
+
+
+class _IdBlock:
+    """Signature ids taken from the table's sequence ``ID_BLOCK`` at a time, per database."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ids: dict[str, list[int]] = {}
+
+    def take(self) -> int:
+        name = str(connection.settings_dict["NAME"])
+        with self.lock:
+            free = self.ids.setdefault(name, [])
+            if not free:
+                table = Signature._meta.db_table
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                        [table, ID_BLOCK],
+                    )
+                    free.extend(sorted((row[0] for row in cursor.fetchall()), reverse=True))
+            return free.pop()
+
+
+_ids = _IdBlock()
+
+
+def _insert_one_statement(
+    *, actor: Any, petition: Petition, values: dict[str, Any], counted: bool, flagged: bool, event: str
+) -> Signature | None:
+    """The PostgreSQL hot path: one statement (atomic by itself, one round trip) inserts the
+    signature only if the petition is open at the database's clock, and its audit event, with
+    the same values and hash ``audit.record`` would write."""
+    signature_id = _ids.take()
+    fields = audit.event_fields(
+        event=event, actor=actor, obj=petition, data=_event_data(signature_id, values["flag_reason"])
+    )
+    sig, pet, ev = Signature._meta.db_table, Petition._meta.db_table, Event._meta.db_table
+    stamp = "STATEMENT_TIMESTAMP()"
+    sql = f"""
+        WITH s AS (
+            INSERT INTO {sig} (id, petition_id, user_id, email_canonical, region_id, show_name, ip_address,
+                               created_at, confirmed_at, flagged_at, confirm_token_hash, flag_reason)
+            SELECT %s, p.id, %s, %s, %s, %s, %s, {stamp},
+                   CASE WHEN %s THEN {stamp} END, CASE WHEN %s THEN {stamp} END, %s, %s
+            FROM {pet} p
+            WHERE p.id = %s AND p.state = %s AND NOT p.is_hidden
+              AND (p.closes_at IS NULL OR p.closes_at > {stamp})
+            RETURNING id)
+        INSERT INTO {ev} (created_at, actor_id, actor_label, action, subject_type_id, subject_id,
+                          before, after, data, hash)
+        SELECT %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s FROM s
+        RETURNING id"""
+    params = [
+        signature_id,
+        values["user_id"],
+        values["email_canonical"],
+        values["region_id"],
+        values["show_name"],
+        values["ip_address"],
+        counted,
+        flagged,
+        values["confirm_token_hash"],
+        values["flag_reason"],
+        petition.pk,
+        Petition.State.OPEN.value,
+        fields["created_at"],
+        fields["actor"].pk if fields["actor"] else None,
+        fields["actor_label"],
+        fields["action"],
+        fields["subject_type"].pk if fields["subject_type"] else None,
+        fields["subject_id"],
+        _json_or_null(fields["before"]),
+        _json_or_null(fields["after"]),
+        _json_or_null(fields["data"]),
+        fields["hash"],
+    ]
+
+    def run() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
+
+    # Inside a caller's transaction, a savepoint keeps it usable after a unique violation; alone,
+    # the statement is its own transaction (no BEGIN/COMMIT round trips).
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            inserted = run()
+    else:
+        inserted = run()
+    if not inserted:
+        return None
+    signature = Signature(id=signature_id, petition=petition, user=actor, **values)
+    return _unloaded_stamps(signature)
+
+
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, cls=DjangoJSONEncoder)
 
 
 def _confirm_rows(digest: str) -> Any:

@@ -55,13 +55,16 @@ def test_it_refuses_wrong_revoked_and_expired_tokens(client, alice):
         assert client.get(URL, **bearer(key)).status_code == 401
     services.api_token_revoke(actor=alice, token=token)
     assert client.get(URL, **bearer(key)).status_code == 401
+    # A refused token is not noted as used.
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None
 
 
 def test_it_refuses_tokens_of_deleted_people(client, alice):
-    _token, key = services.api_token_create(actor=alice, name="t", expires_in_days=7)
+    token, key = services.api_token_create(actor=alice, name="t", expires_in_days=7)
     alice.is_active = False
     alice.save(update_fields=["is_active"])
     assert client.get(URL, **bearer(key)).status_code == 401
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None
 
 
 def test_it_patches_me_with_a_token(client, alice):
