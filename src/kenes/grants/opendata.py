@@ -139,7 +139,7 @@ def _criteria_text(call: Call) -> str:
         )
     else:
         parts.append(_("Experts' scores: the mean."))
-    parts.append(_("Ties: %(rule)s.") % {"rule": call.get_tie_rule_display()})
+    parts.append(_("Tie rule: %(rule)s.") % {"rule": call.get_tie_rule_display()})
     return " ".join(parts)
 
 
