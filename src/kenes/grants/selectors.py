@@ -171,7 +171,7 @@ def call_applications_for_body(call: Call) -> list[Application]:
     """Every application the body handles (not drafts), with its NGO and the number of submitted sheets."""
     qs = (
         call.applications.exclude(state=Application.State.DRAFT)
-        .select_related("organization", "lot", "award")
+        .select_related("organization", "lot", "award", "contract")
         .annotate(sheets_submitted=Count("sheets", filter=Q(sheets__submitted_at__isnull=False)))
         .order_by("rank", "submitted_at", "pk")
     )

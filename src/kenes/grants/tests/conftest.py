@@ -91,3 +91,49 @@ def world(db, bob) -> World:
         CriterionFactory(call=call, name="Budget", weight=Decimal("1"), position=1),
     ]
     return World(region, district, body, bob, ngos, officers, experts, call, criteria)
+
+
+def scored(world: World, values: dict[int, list[int]] | None = None) -> list[Application]:
+    """Three eligible applications, three declared experts who scored them; returns them."""
+    applications = [world.apply(i) for i in range(3)]
+    world.close()
+    for application in applications:
+        services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
+    values = values or {0: [8, 7, 6], 1: [5, 5, 5], 2: [9, 9, 9]}
+    for expert in world.experts:
+        assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
+        services.assignment_declare(actor=expert, assignment=assignment, declaration="No links.")
+    for e, expert in enumerate(world.experts):
+        for i, application in enumerate(applications):
+            value = Decimal(values[i][e])
+            services.sheet_save(
+                actor=expert,
+                application=application,
+                values={c.pk: value for c in world.criteria},
+                submit=True,
+            )
+    return applications
+
+
+def contracted(world: World) -> tuple[Application, Any]:
+    applications = scored(world)
+    services.call_rank(actor=world.official, call=world.call)
+    winner = applications[2]
+    services.call_award(
+        actor=world.official,
+        call=world.call,
+        winners={winner.pk: Decimal("1000000")},
+        reasons="The commission funds the project with the best score.",
+    )
+    winner.refresh_from_db()
+    today = timezone.localdate()
+    contract = services.contract_create(
+        actor=world.official,
+        application=winner,
+        number="GR-1",
+        signed_on=today,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=180),
+        milestones=[services.MilestoneSpec("Training", "40 trained", today + datetime.timedelta(days=60))],
+    )
+    return winner, contract

@@ -16,7 +16,7 @@ from kenes.obligations.models import Obligation
 from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, SectorFactory
 
-from .conftest import World, pdf
+from .conftest import World, contracted, pdf, scored
 from .factories import RequiredDocumentFactory
 
 D = Decimal
@@ -26,28 +26,6 @@ def codes(error: ValidationError) -> set[str]:
     if hasattr(error, "error_dict"):
         return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
-
-
-def _scored(world: World, values: dict[int, list[int]] | None = None) -> list[Application]:
-    """Three eligible applications, three declared experts who scored them; returns them."""
-    applications = [world.apply(i) for i in range(3)]
-    world.close()
-    for application in applications:
-        services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
-    values = values or {0: [8, 7, 6], 1: [5, 5, 5], 2: [9, 9, 9]}
-    for expert in world.experts:
-        assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
-        services.assignment_declare(actor=expert, assignment=assignment, declaration="No links.")
-    for e, expert in enumerate(world.experts):
-        for i, application in enumerate(applications):
-            value = D(values[i][e])
-            services.sheet_save(
-                actor=expert,
-                application=application,
-                values={c.pk: value for c in world.criteria},
-                submit=True,
-            )
-    return applications
 
 
 # --- programmes and calls --------------------------------------------------------------------------
@@ -406,7 +384,7 @@ def test_ranking_waits_for_every_expert(world):
 
 
 def test_ranking_by_mean_orders_the_applications_and_keeps_the_criterion_scores(world):
-    applications = _scored(world)
+    applications = scored(world)
     services.call_rank(actor=world.official, call=world.call)
     ranked = {a.pk: a for a in Application.objects.filter(call=world.call)}
     assert [ranked[a.pk].rank for a in applications] == [2, 3, 1]
@@ -415,17 +393,17 @@ def test_ranking_by_mean_orders_the_applications_and_keeps_the_criterion_scores(
     assert Call.objects.get(pk=world.call.pk).state == Call.State.EVALUATED
 
 
-def test_a_trimmed_mean_drops_the_extremes_once_enough_experts_scored(world):
+def test_a_trimmed_mean_drops_the_extremes_once_enough_expertsscored(world):
     Call.objects.filter(pk=world.call.pk).update(aggregation="trimmed_mean", trim_min_experts=3)
     world.call.refresh_from_db()
-    applications = _scored(world, {0: [10, 6, 5], 1: [5, 5, 5], 2: [9, 9, 9]})
+    applications = scored(world, {0: [10, 6, 5], 1: [5, 5, 5], 2: [9, 9, 9]})
     services.call_rank(actor=world.official, call=world.call)
     # Mean would be 7; trimmed to the middle score, 6.
     assert Application.objects.get(pk=applications[0].pk).score == D("6.0000")
 
 
 def test_a_tie_is_broken_by_the_calls_rule(world):
-    applications = _scored(world, {0: [7, 7, 7], 1: [7, 7, 7], 2: [5, 5, 5]})
+    applications = scored(world, {0: [7, 7, 7], 1: [7, 7, 7], 2: [5, 5, 5]})
     services.call_rank(actor=world.official, call=world.call)
     first, second = (Application.objects.get(pk=a.pk) for a in applications[:2])
     # Earlier submission (the default rule): NGO 0 applied first.
@@ -434,7 +412,7 @@ def test_a_tie_is_broken_by_the_calls_rule(world):
 
 
 def test_the_award_needs_reasons_and_a_reason_for_passing_over_a_higher_rank(world):
-    applications = _scored(world)
+    applications = scored(world)
     services.call_rank(actor=world.official, call=world.call)
     best, middle = applications[2], applications[0]
     with pytest.raises(ValidationError):
@@ -462,7 +440,7 @@ def test_the_award_needs_reasons_and_a_reason_for_passing_over_a_higher_rank(wor
 
 
 def test_an_award_cannot_exceed_what_was_requested(world):
-    applications = _scored(world)
+    applications = scored(world)
     services.call_rank(actor=world.official, call=world.call)
     with pytest.raises(ValidationError) as error:
         services.call_award(
@@ -508,32 +486,8 @@ def test_a_complaint_before_any_ruling_is_refused(world):
 # --- implementation --------------------------------------------------------------------------------
 
 
-def _contract(world: World):
-    applications = _scored(world)
-    services.call_rank(actor=world.official, call=world.call)
-    winner = applications[2]
-    services.call_award(
-        actor=world.official,
-        call=world.call,
-        winners={winner.pk: D("1000000")},
-        reasons="The commission funds the project with the best score.",
-    )
-    winner.refresh_from_db()
-    today = timezone.localdate()
-    contract = services.contract_create(
-        actor=world.official,
-        application=winner,
-        number="GR-1",
-        signed_on=today,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=180),
-        milestones=[services.MilestoneSpec("Training", "40 trained", today + datetime.timedelta(days=60))],
-    )
-    return winner, contract
-
-
 def test_an_accepted_narrative_report_completes_the_milestone(world):
-    winner, contract = _contract(world)
+    winner, contract = contracted(world)
     milestone = contract.milestones.get()
     officer = world.officers[2]
     report = services.report_submit(actor=officer, milestone=milestone, kind="narrative", text="40 trained.")
@@ -545,7 +499,7 @@ def test_an_accepted_narrative_report_completes_the_milestone(world):
 
 
 def test_a_returned_report_needs_a_reason_and_can_be_submitted_again(world):
-    winner, contract = _contract(world)
+    winner, contract = contracted(world)
     milestone = contract.milestones.get()
     officer = world.officers[2]
     report = services.report_submit(
@@ -564,7 +518,7 @@ def test_a_returned_report_needs_a_reason_and_can_be_submitted_again(world):
 
 
 def test_only_the_ngo_reports_and_only_the_body_accepts(world, charlie):
-    winner, contract = _contract(world)
+    winner, contract = contracted(world)
     milestone = contract.milestones.get()
     with pytest.raises(PermissionDenied):
         services.report_submit(
@@ -577,8 +531,8 @@ def test_only_the_ngo_reports_and_only_the_body_accepts(world, charlie):
         services.report_accept(actor=world.officers[2], report=report)
 
 
-def test_the_final_evaluation_completes_the_contract(world):
-    winner, contract = _contract(world)
+def test_the_final_evaluation_completes_thecontracted(world):
+    winner, contract = contracted(world)
     services.monitoring_note_add(
         actor=world.official,
         contract=contract,

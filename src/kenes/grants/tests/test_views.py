@@ -1,0 +1,312 @@
+"""The pages: who sees what (404 for what one may not see, 403 for what one may not do), forms
+that keep what was typed, and bounded queries on lists and the public call page."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kenes.grants import services
+from kenes.grants.models import Application, Call, ExpertAssignment
+from kenes.organizations.models import Membership
+from kenes.organizations.tests.factories import MembershipFactory
+
+from .conftest import World, contracted, pdf, scored
+from .factories import CallFactory, RequiredDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_public_list_shows_published_calls_only_in_bounded_queries(
+    client, world, django_assert_max_num_queries
+):
+    CallFactory(programme=world.call.programme, title="Secret draft", state=Call.State.DRAFT)
+    for _ in range(5):
+        CallFactory(programme=world.call.programme)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("grants:calls"))
+    assert response.status_code == 200
+    assert world.call.title in response.text and "Secret draft" not in response.text
+
+
+def test_the_list_filters_by_text_and_shows_an_empty_state(client, world):
+    response = client.get(reverse("grants:calls"), {"q": "no such words anywhere"})
+    assert "No call matches these filters." in response.text
+
+
+def test_a_draft_call_is_hidden_from_outsiders_but_not_from_the_body(client, world, charlie):
+    Call.objects.filter(pk=world.call.pk).update(state=Call.State.DRAFT, published_at=None)
+    url = reverse("grants:call", args=[world.call.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(charlie)
+    assert client.get(url).status_code == 404
+    client.force_login(world.official)
+    assert client.get(url).status_code == 200
+
+
+def test_the_call_page_shows_the_aggregation_and_tie_rule(client, world):
+    response = client.get(reverse("grants:call", args=[world.call.pk]))
+    assert "Mean of the experts" in response.text
+    assert "The application submitted first ranks higher" in response.text
+
+
+def test_the_awarded_call_page_shows_scores_reasons_milestones_and_only_accepted_reports(
+    client, world, django_assert_max_num_queries
+):
+    winner, contract = contracted(world)
+    milestone = contract.milestones.get()
+    accepted = services.report_submit(
+        actor=world.officers[2], milestone=milestone, kind="narrative", text="Forty trained."
+    )
+    services.report_accept(actor=world.official, report=accepted)
+    services.report_submit(
+        actor=world.officers[2],
+        milestone=milestone,
+        kind="financial",
+        text="Pending money report.",
+        spent=Decimal("5"),
+    )
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("grants:call", args=[world.call.pk]))
+    text = response.text
+    assert "The commission funds the project with the best score." in text
+    assert "9.00" in text and "Forty trained." in text and "Training" in text
+    assert "Pending money report." not in text
+
+
+def test_an_ngo_officer_saves_a_draft_with_a_budget_table(client, world):
+    client.force_login(world.officers[0])
+    data = {
+        "organization": world.ngos[0].pk,
+        "title": "Job club",
+        "description": "Training for young people.",
+        "language": "ru",
+        "budget-TOTAL_FORMS": "2",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-item": "Trainers",
+        "budget-0-amount": "600000",
+        "budget-0-cofinancing": "50000",
+        "budget-1-item": "",
+        "team-TOTAL_FORMS": "1",
+        "team-INITIAL_FORMS": "0",
+        "team-0-name": "Aigerim",
+        "team-0-role": "Lead",
+        "save": "1",
+    }
+    response = client.post(reverse("grants:apply", args=[world.call.pk]), data)
+    application = Application.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "grants:application", args=[application.pk]
+    )
+    assert application.state == "draft" and application.requested_amount == Decimal("600000")
+    assert [m.name for m in application.team.all()] == ["Aigerim"]
+
+
+def test_a_refused_application_form_keeps_what_was_typed(client, world):
+    client.force_login(world.officers[0])
+    data = {
+        "organization": world.ngos[0].pk,
+        "title": "Job club kept",
+        "description": "",
+        "language": "ru",
+        "budget-TOTAL_FORMS": "1",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-item": "Trainers kept",
+        "budget-0-amount": "",
+        "team-TOTAL_FORMS": "0",
+        "team-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("grants:apply", args=[world.call.pk]), data)
+    assert response.status_code == 400
+    assert 'value="Job club kept"' in response.text and 'value="Trainers kept"' in response.text
+    assert "There is a problem" in response.text
+    assert not Application.objects.exists()
+
+
+def test_submitting_after_the_deadline_shows_the_deadline(client, world):
+    application = services.application_save(
+        actor=world.officers[0],
+        call=world.call,
+        organization=world.ngos[0],
+        title="T",
+        description="D",
+        budget_lines=[services.BudgetLineSpec("Trainers", Decimal("1000"))],
+    )
+    Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    client.force_login(world.officers[0])
+    response = client.post(reverse("grants:application_submit", args=[application.pk]), follow=True)
+    assert "The deadline for applications was" in response.text
+    assert Application.objects.get(pk=application.pk).state == "draft"
+
+
+def test_a_person_without_an_ngo_is_told_who_can_apply(client, world, charlie):
+    client.force_login(charlie)
+    response = client.get(reverse("grants:apply", args=[world.call.pk]))
+    assert response.status_code == 403 and "Only an NGO can apply" in response.text
+
+
+def test_an_application_is_404_for_outsiders_and_other_ngos(client, world, charlie):
+    application = world.apply(0)
+    url = reverse("grants:application", args=[application.pk])
+    for user in (charlie, world.officers[1]):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(world.official)
+    assert client.get(url).status_code == 200
+
+
+def test_documents_are_sent_only_to_those_allowed_and_as_attachments(client, world, charlie):
+    charter = RequiredDocumentFactory(call=world.call, name="Charter")
+    application = services.application_save(
+        actor=world.officers[0],
+        call=world.call,
+        organization=world.ngos[0],
+        title="T",
+        description="D",
+        documents=[(charter, pdf())],
+    )
+    url = reverse("grants:document", args=[application.documents.get().pk])
+    assert client.get(url).status_code == 404
+    client.force_login(charlie)
+    assert client.get(url).status_code == 404
+    client.force_login(world.officers[0])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_only_officials_manage_a_call(client, world, charlie):
+    client.force_login(charlie)
+    assert client.get(reverse("grants:call_manage", args=[world.call.pk])).status_code == 403
+    assert client.post(reverse("grants:call_close", args=[world.call.pk])).status_code == 403
+    client.force_login(world.official)
+    assert client.get(reverse("grants:call_manage", args=[world.call.pk])).status_code == 200
+
+
+def test_assigning_a_member_of_an_applicant_ngo_shows_the_conflict(client, world, user_factory):
+    world.apply(1)
+    world.close()
+    linked = user_factory(email="linked@example.org", display_name="Linked")
+    MembershipFactory(organization=world.ngos[1], user=linked, role=Membership.Role.MEMBER)
+    client.force_login(world.official)
+    response = client.post(
+        reverse("grants:expert_assign", args=[world.call.pk]), {"email": "linked@example.org"}, follow=True
+    )
+    assert "conflict of interest" in response.text
+    assert not ExpertAssignment.objects.exists()
+
+
+def test_the_body_rules_an_application_ineligible_from_the_manage_page(client, world):
+    application = world.apply(0)
+    world.close()
+    client.force_login(world.official)
+    page = client.get(reverse("grants:call_manage", args=[world.call.pk]))
+    assert "The applicant is a non-governmental organisation." in page.text
+    prefix = f"a{application.pk}"
+    client.post(
+        reverse("grants:eligibility", args=[application.pk]),
+        {f"{prefix}-eligible": "0", f"{prefix}-reason": "The charter does not cover youth work at all."},
+    )
+    application.refresh_from_db()
+    assert application.state == "ineligible"
+
+
+def test_an_expert_does_not_see_other_scores_on_the_scoring_page_before_submitting(client, world):
+    application = world.apply(0)
+    world.close()
+    services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
+    first, second = world.experts[:2]
+    for expert in (first, second):
+        assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
+        services.assignment_declare(actor=expert, assignment=assignment)
+    services.sheet_save(
+        actor=first, application=application, values={c.pk: Decimal("3") for c in world.criteria},
+        comment="First expert's secret comment", submit=True,
+    )  # fmt: skip
+    client.force_login(second)
+    for url in (
+        reverse("grants:score", args=[application.pk]),
+        reverse("grants:application", args=[application.pk]),
+    ):
+        assert "First expert&#x27;s secret comment" not in client.get(url).text
+    client.post(
+        reverse("grants:score", args=[application.pk]),
+        {f"criterion_{c.pk}": "7" for c in world.criteria} | {"submit": "1"},
+    )
+    assert (
+        "First expert&#x27;s secret comment"
+        in client.get(reverse("grants:score", args=[application.pk])).text
+    )
+
+
+def test_an_expert_with_a_declared_conflict_cannot_open_the_scoring_page(client, world):
+    application = world.apply(0)
+    world.close()
+    services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
+    expert = world.experts[0]
+    assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
+    services.assignment_declare(
+        actor=expert, assignment=assignment, conflicts=[(application, "I advise this NGO.")]
+    )
+    client.force_login(expert)
+    assert client.get(reverse("grants:score", args=[application.pk])).status_code == 404
+
+
+def test_the_award_page_publishes_the_decision(client, world):
+    applications = scored(world)
+    services.call_rank(actor=world.official, call=world.call)
+    client.force_login(world.official)
+    best = applications[2]
+    response = client.post(
+        reverse("grants:call_award", args=[world.call.pk]),
+        {f"amount_{best.pk}": "1000000", "reasons": "The commission funds the project with the best score."},
+    )
+    assert response.status_code == 302
+    assert Call.objects.get(pk=world.call.pk).state == "awarded"
+
+
+def test_an_applicant_files_a_complaint(client, world: World):
+    application = world.apply(0)
+    world.close()
+    services.application_rule_eligibility(
+        actor=world.official,
+        application=application,
+        eligible=False,
+        reason="The charter does not fit the call.",
+    )
+    client.force_login(world.officers[0])
+    response = client.post(
+        reverse("grants:complain", args=[application.pk]),
+        {"text": "Our charter covers youth work in article 3."},
+    )
+    assert response.status_code == 302
+    assert application.complaints.count() == 1
+
+
+def test_the_winner_reports_and_the_body_accepts_from_the_application_page(client, world):
+    winner, contract = contracted(world)
+    milestone = contract.milestones.get()
+    client.force_login(world.officers[2])
+    client.post(
+        reverse("grants:report_new", args=[milestone.pk]), {"kind": "narrative", "text": "Forty trained."}
+    )
+    report = contract.reports.get()
+    client.force_login(world.official)
+    client.post(
+        reverse("grants:report_review", args=[report.pk]), {"decision": "return", "reason": "too short"}
+    )
+    report.refresh_from_db()
+    assert report.state == "submitted"  # a trivial reason is refused
+    client.post(reverse("grants:report_review", args=[report.pk]), {"decision": "accept"})
+    report.refresh_from_db()
+    assert report.state == "accepted"
+
+
+@pytest.mark.parametrize("name", ["mine", "expert", "manage"])
+def test_personal_pages_need_a_login_and_show_an_empty_state(client, charlie, name):
+    url = reverse(f"grants:{name}")
+    assert client.get(url).status_code == 302
+    client.force_login(charlie)
+    assert client.get(url).status_code == 200
