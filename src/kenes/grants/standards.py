@@ -408,7 +408,11 @@ def _tender(call: CallRecord, publisher: Publisher) -> Json:
             else None,
             "eligibilityCriteria": call.eligibility,
             "numberOfTenderers": call.number_of_tenderers,
-            "tenderers": [_reference(org, publisher) for org in call.tenderers],
+            "tenderers": list(
+                {
+                    org_identifier(o, publisher=publisher): _reference(o, publisher) for o in call.tenderers
+                }.values()
+            ),
             "documents": documents,
         }
     )

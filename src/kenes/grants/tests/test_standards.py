@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kenes.grants import standards as std
 
@@ -357,3 +360,123 @@ SHARED_SCHEMAS = Path(settings.KENES_DATA_DIR) / "schemas"
 )
 def test_the_stored_schemas_are_the_official_ones(name):
     assert (DATA / name).read_bytes() == (SHARED_SCHEMAS / name).read_bytes()
+
+
+# Properties: whatever the public facts, both files validate.
+
+names = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=40
+)
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000000"), places=2)
+moments = st.datetimes(
+    min_value=datetime(2020, 1, 1),
+    max_value=datetime(2030, 1, 1),
+    timezones=st.sampled_from([UTC, std.ZoneInfo("Asia/Bishkek")]),
+)
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1))
+
+
+@st.composite
+def orgs(draw, kenes_id):
+    country = draw(st.sampled_from(["KZ", "KG"]))
+    number = draw(st.sampled_from(["", "950440001673", "02507199510010"]))
+    return std.OrgRecord(kenes_id=kenes_id, name=draw(names), country=country, registration_number=number)
+
+
+@st.composite
+def milestone_records(draw, index):
+    reports = tuple(
+        std.ReportRecord(
+            id=f"r-{index}-{n}",
+            kind=draw(st.sampled_from(["narrative", "financial"])),
+            state=draw(st.sampled_from(["submitted", "accepted", "returned"])),
+            submitted_at=draw(moments),
+            reviewed_at=draw(st.none() | moments),
+        )
+        for n in range(draw(st.integers(0, 3)))
+    )
+    return std.MilestoneRecord(
+        id=f"m-{index}",
+        title=draw(names),
+        due_on=draw(days),
+        met_at=draw(st.none() | moments),
+        reports=reports,
+    )
+
+
+@st.composite
+def call_records(draw):
+    lots = tuple(
+        std.LotRecord(id=f"lot-{n}", title=draw(names), amount=draw(st.none() | amounts))
+        for n in range(draw(st.integers(0, 3)))
+    )
+    awards = []
+    for n in range(draw(st.integers(0, 3))):
+        start, end = sorted([draw(days), draw(days)])
+        contract = None
+        if draw(st.booleans()):
+            contract = std.ContractRecord(
+                id=f"c-{n}",
+                title=draw(names),
+                signed_on=start,
+                starts_on=start,
+                ends_on=end,
+                amount=draw(amounts),
+                status=draw(st.sampled_from(["active", "completed", "terminated"])),
+                milestones=tuple(draw(milestone_records(f"{n}-{m}")) for m in range(draw(st.integers(0, 2)))),
+                transactions=tuple(
+                    std.TransactionRecord(id=f"t-{n}-{t}", paid_on=draw(days), amount=draw(amounts))
+                    for t in range(draw(st.integers(0, 2)))
+                ),
+            )
+        awards.append(
+            std.AwardRecord(
+                id=f"a-{n}",
+                title=draw(names),
+                description=draw(st.just("") | names),
+                recipient=draw(orgs(100 + n)),
+                amount=draw(amounts),
+                awarded_on=draw(days),
+                modified_at=draw(moments),
+                amount_applied_for=draw(st.none() | amounts),
+                lot_id=draw(st.sampled_from([None, *[lot.id for lot in lots]])),
+                starts_on=start if draw(st.booleans()) else None,
+                ends_on=end,
+                contract=contract,
+            )
+        )
+    opens, closes = sorted([draw(moments), draw(moments)])
+    return std.CallRecord(
+        id=f"call-{draw(st.integers(1, 10**6))}",
+        title=draw(names),
+        description=draw(names),
+        status=draw(
+            st.sampled_from(["planning", "planned", "active", "complete", "cancelled", "unsuccessful"])
+        ),
+        funder=draw(orgs(1)),
+        programme=std.ProgrammeRecord(
+            code="p", title=draw(names), kind=draw(st.sampled_from(["grant", "social_order"]))
+        ),
+        currency=draw(st.sampled_from(["KZT", "KGS"])),
+        budget=draw(amounts),
+        opens_at=opens,
+        closes_at=closes,
+        modified_at=draw(moments),
+        decided_at=draw(st.none() | moments),
+        number_of_tenderers=draw(st.none() | st.integers(0, 500)),
+        lots=lots,
+        locations=(std.LocationRecord(country="KG", code="41711000000000", name=draw(names)),),
+        tenderers=tuple(draw(orgs(200 + n)) for n in range(draw(st.integers(0, 3)))),
+        awards=tuple(awards),
+    )
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(calls=st.lists(call_records(), min_size=1, max_size=3, unique_by=lambda call: call.id))
+def test_property_any_public_record_validates_in_both_standards(calls):
+    assert ocds_errors(ocds(*calls)) == []
+    package = giving(*calls)
+    if package["grants"]:
+        assert giving_errors(package) == []
+    else:
+        assert giving_errors(package) == ["grants: [] should be non-empty"]
