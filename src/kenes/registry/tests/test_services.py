@@ -327,3 +327,13 @@ def test_an_ngo_already_in_kenes_is_enrolled_once(staff, district):
     body = OrganizationFactory(kind=Organization.Kind.STATE_BODY, registration_number=valid_bin(8))
     with pytest.raises(ValidationError):
         services.ngo_enrol(actor=staff, organization=body, legal_form=LegalForm.OTHER)
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC))
+def test_a_persons_export_lists_the_reports_they_submitted(head, ngo):
+    from kenes.accounts.services import user_export_data
+
+    services.report_submit(actor=head, ngo=ngo, year=2025, **REPORT)
+    exported = user_export_data(actor=head, user=head)
+    [row] = exported["apps"]["registry"]["reports_submitted"]
+    assert (row["ngo"], row["year"], row["version"]) == ("Bright Future", 2025, 1)
