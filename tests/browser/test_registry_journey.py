@@ -1,0 +1,123 @@
+"""The NGO registry in a browser: a staff member checks a CSV of NGOs with bad rows (every bad row listed
+with its line and reasons), imports its good rows, downloads the bad rows with their reasons, then
+imports a file of reports; the head of an imported NGO submits last year's report and corrects it
+with a reason; a visitor reads the NGO's page (no private fields), the old version and the
+statistics."""
+
+import re
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from kenes.accounts.tests.factories import UserFactory
+from kenes.organizations.models import Membership
+from kenes.organizations.tests.factories import MembershipFactory, SectorFactory
+from kenes.registry.models import AnnualReport, NGOProfile
+from kenes.territories.models import Territory
+from kenes.territories.tests.factories import TerritoryFactory
+
+PASSWORD = "a long and unusual passphrase 42"
+FIXTURES = Path(__file__).resolve().parents[2] / "src" / "kenes" / "registry" / "tests" / "fixtures"
+
+
+def person(email, name, **kwargs):
+    user = UserFactory(email=email, display_name=name, password=PASSWORD, **kwargs)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def log_in(page, email):
+    page.context.clear_cookies()
+    page.goto("/en/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/en/me/$"))
+
+
+@pytest.fixture
+def journey(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    region = TerritoryFactory(code="710000000", name_en="Region")
+    TerritoryFactory(code="711000000", parent=region, kind=Territory.Kind.DISTRICT, name_en="District")
+    SectorFactory(code="education", name_en="Education")
+    return {
+        "staff": person("registrar@example.org", "Registrar", is_staff=True),
+        "head": person("head@example.org", "Aigerim"),
+    }
+
+
+def upload(page, kind, name, mode):
+    page.goto("/en/registry/imports/")
+    page.locator(f"input[name=kind][value={kind}]").check()
+    page.locator("input[name=file]").set_input_files(str(FIXTURES / name))
+    page.locator(f"input[name=mode][value={mode}]").check()
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url(re.compile(r"/en/registry/imports/\d+/$"))
+
+
+def test_import_report_and_correct(page, journey):
+    log_in(page, "registrar@example.org")
+    upload(page, "ngos", "ngos.csv", "check")
+    assert page.locator("[data-state]").first.get_attribute("data-state") == "done"
+    assert page.locator("[data-bad]").inner_text() == "5"
+    assert [page.locator("tr[data-line]").nth(i).get_attribute("data-line") for i in range(5)] == [
+        "3",
+        "4",
+        "5",
+        "7",
+        "8",
+    ]
+    assert "name: This value is required." in page.locator("tr[data-line='4']").inner_text()
+    assert NGOProfile.objects.count() == 0
+    page.get_by_role("button", name="Import the 3 good rows").click()
+    assert page.locator("[data-good]").inner_text() == "3"
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the bad rows")).click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("line,reasons,bin") and "check digit" in text
+    assert NGOProfile.objects.count() == 3
+
+    upload(page, "reports", "reports.csv", "import")
+    assert page.locator("[data-good]").inner_text() == "2"
+    assert page.locator("[data-bad]").inner_text() == "5"
+
+    bright = NGOProfile.objects.get(organization__registration_number="100000035004")
+    MembershipFactory(organization=bright.organization, user=journey["head"], role=Membership.Role.HEAD)
+    log_in(page, "head@example.org")
+    page.goto(f"/en/registry/{bright.pk}/")
+    page.get_by_role("link", name="Submit a report").click()
+    year = timezone.localdate().year - 1
+    page.get_by_label("Year").fill(str(year))
+    page.get_by_label("Areas of activity").fill("Inclusive education in rural schools")
+    page.get_by_label("Number of projects").fill("2")
+    page.get_by_label("Beneficiaries reached").fill("310")
+    page.get_by_label("Income from grants").fill("900000")
+    page.get_by_label("Expenses").fill("850000")
+    page.get_by_label("Contact person", exact=True).fill("Aigerim Sadykova")
+    page.get_by_role("button", name="Submit the report").click()
+    page.wait_for_url(re.compile(r"/en/registry/reports/\d+/$"))
+    assert "Aigerim Sadykova" in page.content()  # the head sees the private fields
+    page.get_by_role("link", name="Correct this report").click()
+    page.get_by_label("Beneficiaries reached").fill("290")
+    page.get_by_role("button", name="Publish the correction").click()
+    assert "Reason for the correction" in page.locator(".error-summary").inner_text()
+    assert page.get_by_label("Beneficiaries reached").input_value() == "290"
+    page.get_by_label("Reason for the correction").fill("A summer camp was counted twice.")
+    page.get_by_role("button", name="Publish the correction").click()
+    page.wait_for_url(re.compile(r"/en/registry/reports/\d+/$"))
+    assert AnnualReport.objects.get(ngo=bright, year=year, is_current=True).version == 2
+
+    page.context.clear_cookies()
+    page.goto(f"/en/registry/{bright.pk}/")
+    assert page.locator(f"tr[data-year='{year}'] td").nth(1).inner_text() == "290"
+    page.locator(f"tr[data-year='{year}'] a").click()
+    assert "A summer camp was counted twice." in page.content()
+    assert "Aigerim Sadykova" not in page.content()
+    page.get_by_role("link", name="Version 1").click()
+    assert "This version has been corrected" in page.content()
+    page.goto("/en/registry/statistics/")
+    assert page.locator("#territory-table tr[data-key='710000000'] td").first.inner_text() == "3"
+    assert page.locator("h1").count() == 1
