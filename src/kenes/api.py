@@ -16,6 +16,7 @@ from kenes.accounts.api import router as accounts_router
 from kenes.appeals.api import router as appeals_router
 from kenes.audit.api import router as audit_router
 from kenes.budgeting.api import router as budgeting_router
+from kenes.grants.api import router as grants_router
 from kenes.moderation.api import router as moderation_router
 from kenes.notifications.api import router as notifications_router
 from kenes.obligations.api import router as obligations_router
@@ -92,4 +93,5 @@ api.add_router("/budgeting", budgeting_router)
 api.add_router("/petitions", petitions_router)
 api.add_router("/petitions", petitions_signing_router)
 api.add_router("/appeals", appeals_router)
+api.add_router("/grants", grants_router)
 api.add_router("/registry", registry_router)

@@ -148,6 +148,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kenes.petitions.tasks.petitions_close_expired_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Every 5 minutes: close the grant calls whose deadline has passed.
+    "grants-close-expired": {
+        "task": "kenes.grants.tasks.calls_close_expired_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Daily at 02:10 UTC: flag NGOs that stopped reporting, lift the flag from those that report again.
     "registry-flag-non-reporting": {
         "task": "kenes.registry.tasks.ngos_flag_non_reporting_task",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.common.models import TimeStampedModel
 
-from .applications import MONEY, Application
+from .applications import Application
 from .programmes import Indicator
 
 
@@ -22,7 +22,7 @@ class Contract(TimeStampedModel):
     signed_on = models.DateField(_("signed"))
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.ACTIVE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
@@ -100,7 +100,7 @@ class Report(TimeStampedModel):
     milestone = models.ForeignKey(ContractMilestone, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("report"))
-    spent = models.DecimalField(_("amount spent"), null=True, blank=True, **MONEY)
+    spent = models.DecimalField(_("amount spent"), null=True, blank=True, max_digits=16, decimal_places=2)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"

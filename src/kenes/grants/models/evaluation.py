@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.common.models import TimeStampedModel
 
-from .applications import MONEY, Application
+from .applications import Application
 from .programmes import Call, Criterion
 
 
@@ -131,7 +131,7 @@ class Award(TimeStampedModel):
 
     decision = models.ForeignKey(AwardDecision, on_delete=models.PROTECT, related_name="awards")
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
-    amount = models.DecimalField(_("amount awarded"), **MONEY)
+    amount = models.DecimalField(_("amount awarded"), max_digits=16, decimal_places=2)
     awarded_on = models.DateField(_("award date"))
 
     class Meta:

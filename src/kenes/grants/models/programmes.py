@@ -14,7 +14,6 @@ from kenes.common.models import TimeStampedModel
 from kenes.territories.models import Country
 
 ZERO = Decimal("0")
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class Currency(models.TextChoices):
@@ -60,7 +59,9 @@ class Programme(TimeStampedModel):
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.KZT)
-    budget = models.DecimalField(_("budget"), validators=[MinValueValidator(ZERO)], **MONEY)
+    budget = models.DecimalField(
+        _("budget"), validators=[MinValueValidator(ZERO)], max_digits=16, decimal_places=2
+    )
     year = models.PositiveSmallIntegerField(_("budget year"))
     starts_on = models.DateField(_("implementation starts"), null=True, blank=True)
     ends_on = models.DateField(_("implementation ends"), null=True, blank=True)
@@ -122,7 +123,9 @@ class Lot(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="lots")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    budget = models.DecimalField(_("budget"), validators=[MinValueValidator(ZERO)], **MONEY)
+    budget = models.DecimalField(
+        _("budget"), validators=[MinValueValidator(ZERO)], max_digits=16, decimal_places=2
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -192,7 +195,11 @@ class Call(TimeStampedModel):
         _("the applicant must work in one of the programme's sectors"), default=False
     )
     max_request = models.DecimalField(
-        _("largest amount one application may request"), null=True, blank=True, **MONEY
+        _("largest amount one application may request"),
+        null=True,
+        blank=True,
+        max_digits=16,
+        decimal_places=2,
     )
     min_cofinancing_percent = models.DecimalField(
         _("minimum co-financing, % of the project's cost"),
