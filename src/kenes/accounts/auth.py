@@ -4,7 +4,7 @@ import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -14,6 +14,12 @@ from .services import token_digest
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 TOKEN_FIELDS = ("id", "user_id", "last_used_at", "expires_at", "revoked_at")
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 @cache
@@ -26,8 +32,8 @@ def _lookup_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
     user_fields = tuple(f.attname for f in User._meta.concrete_fields)
     quote = connection.ops.quote_name
     token_table, user_table = quote(ApiToken._meta.db_table), quote(User._meta.db_table)
-    columns = [f"t.{quote(ApiToken._meta.get_field(name).column)}" for name in TOKEN_FIELDS]
-    columns += [f"u.{quote(User._meta.get_field(name).column)}" for name in user_fields]
+    columns = [f"t.{quote(_field(ApiToken, name).column)}" for name in TOKEN_FIELDS]
+    columns += [f"u.{quote(_field(User, name).column)}" for name in user_fields]
     join = f"{token_table} t JOIN {user_table} u ON u.{quote(User._meta.pk.column)} = t.user_id"
     if vendor != "postgresql":
         return f"SELECT {', '.join(columns)} FROM {join} WHERE t.key_hash = %s", user_fields
@@ -86,7 +92,7 @@ def _apply(value: Any, column: Any, converters: list[Any]) -> Any:
 
 @cache
 def _converters(vendor: str) -> list[tuple[Any, list[Any]]]:
-    columns = [ApiToken._meta.get_field(name).get_col("t") for name in TOKEN_FIELDS]
+    columns = [_field(ApiToken, name).get_col("t") for name in TOKEN_FIELDS]
     columns += [field.get_col("u") for field in User._meta.concrete_fields]
     return [
         (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
