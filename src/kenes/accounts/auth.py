@@ -1,5 +1,7 @@
 """API authentication with personal tokens: ``Authorization: Bearer <key>``."""
 
+from __future__ import annotations
+
 import datetime
 from functools import cache
 from typing import Any
