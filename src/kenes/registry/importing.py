@@ -222,11 +222,16 @@ def _validate(row: Row, column: str, validator: Callable[[str], None], value: st
 
 
 def _bin(row: Row, country: str | None = None) -> str:
+    """A Kazakh BIN (12 digits) or a Kyrgyz INN (14 digits). Without a country (a report's row), the
+    length says which. A spreadsheet drops the leading zeros of a number: they are put back."""
     value = row.text("bin", required=True)
-    if value.isdigit() and len(value) < 12 and country != "KG":
-        value = value.zfill(12)  # a spreadsheet drops the leading zeros of a BIN stored as a number
+    if country is None:
+        country = "KG" if len(value) >= 13 else "KZ"
+    length = 14 if country == "KG" else 12
+    if value.isascii() and value.isdigit() and len(value) < length:
+        value = value.zfill(length)
     if value:
-        _validate(row, "bin", lambda v: validate_registration_number(country or "KZ", v), value)
+        _validate(row, "bin", lambda v: validate_registration_number(country, v), value)
     return value
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -149,6 +150,13 @@ class ReportingDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.due_on.isoformat()}"
+
+    def clean(self) -> None:
+        if self.year and self.due_on and self.due_on.year <= self.year:
+            raise ValidationError(
+                {"due_on": _("Reports for a year can only be due after that year has ended.")},
+                code="due_in_year",
+            )
 
 
 def default_due_on(year: int) -> datetime.date:

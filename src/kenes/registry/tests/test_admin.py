@@ -29,3 +29,12 @@ def test_staff_set_reporting_deadlines(admin_client, db):
     from kenes.registry.services import due_on
 
     assert due_on(2025).isoformat() == "2026-05-15" and due_on(2024).isoformat() == "2025-03-31"
+
+
+def test_a_deadline_inside_its_own_year_is_refused(admin_client, db):
+    from kenes.registry.models import ReportingDeadline
+
+    url = reverse("admin:registry_reportingdeadline_add")
+    response = admin_client.post(url, {"year": "2025", "due_on": "2025-12-01"})
+    assert response.status_code == 200 and "after that year has ended" in response.content.decode()
+    assert not ReportingDeadline.objects.exists()

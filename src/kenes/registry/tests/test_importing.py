@@ -213,3 +213,20 @@ def test_a_20000_row_file_runs_as_a_job_with_its_progress(places, run_import):
     assert Organization.sectors.through.objects.count() == 19_979
     batches = Event.objects.filter(action="registry.importjob.ngos_imported").count()
     assert batches == 20
+
+
+def test_reports_of_a_kyrgyz_ngo_by_its_inn(run_import, db):
+    from kenes.territories.tests.factories import TerritoryFactory
+
+    bishkek = TerritoryFactory(country="KG", code="41711000000000")
+    NGOFactory(
+        organization__country="KG",
+        organization__territory=bishkek,
+        organization__registration_number="02010201010017",
+    )
+    header = ",".join(importing.REPORT_REQUIRED) + "\n"
+    job = run_import(
+        "kg.csv", (header + "2010201010017,2024,Civic education,0,0,0,0,0,0\n").encode(), kind="reports"
+    )
+    assert (job.good_rows, job.bad_rows) == (1, 0)
+    assert AnnualReport.objects.get().ngo.organization.country == "KG"
