@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kenes.audit import services as audit
 from kenes.common.permissions import require_perm
-from kenes.organizations.models import Organization, Sector
+from kenes.organizations.models import Membership, Organization, Sector
 from kenes.organizations.services import organization_create
 from kenes.territories.models import Territory
 
@@ -318,8 +319,34 @@ def _flag(ids: list[int], window: list[int], label: str) -> int:
                     before={"status": RegistryStatus.OPERATING},
                     after={"status": RegistryStatus.POSSIBLY_NON_OPERATING, "flagged_by_job": True},
                 )
+            _notify_flagged(chunk, window)
             flagged += len(chunk)
     return flagged
+
+
+def _notify_flagged(ngo_ids: list[int], window: list[int]) -> None:
+    """Tell each flagged NGO's heads and officers, in their language, once per window."""
+    from kenes.notifications.services import notify
+
+    from .rules import REPORTER_ROLES
+
+    people: dict[int, list[Any]] = {}
+    memberships = Membership.objects.filter(
+        organization__ngo_profile__in=ngo_ids, role__in=REPORTER_ROLES
+    ).select_related("user", "organization__ngo_profile")
+    for membership in memberships:
+        people.setdefault(membership.organization.ngo_profile.pk, []).append(membership.user)
+    ngos = {ngo.pk: ngo for ngo in NGOProfile.objects.filter(pk__in=people).select_related("organization")}
+    for pk, recipients in people.items():
+        notify(
+            recipients=recipients,
+            event="registry.ngoprofile.flagged",
+            template="registry/email/flagged",
+            context={"ngo": ngos[pk], "years": _window_text(window)},
+            subject=ngos[pk],
+            url=reverse("registry:detail", args=[pk]),
+            dedupe_key=f"registry.flagged:{pk}:{window[0]}-{window[-1]}",
+        )
 
 
 def _lift(queryset: Any, window: list[int], label: str) -> int:

@@ -337,3 +337,23 @@ def test_a_persons_export_lists_the_reports_they_submitted(head, ngo):
     exported = user_export_data(actor=head, user=head)
     [row] = exported["apps"]["registry"]["reports_submitted"]
     assert (row["ngo"], row["year"], row["version"]) == ("Bright Future", 2025, 1)
+
+
+def test_the_heads_and_officers_of_a_flagged_ngo_are_told_once(ngos, alice, bob, charlie, mailoutbox):
+    from kenes.notifications.models import Notification
+    from kenes.organizations.models import Membership
+    from kenes.organizations.tests.factories import MembershipFactory
+
+    silent = ngos["silent"].organization
+    MembershipFactory(organization=silent, user=alice, role=Membership.Role.HEAD)
+    MembershipFactory(organization=silent, user=bob, role=Membership.Role.OFFICER)
+    MembershipFactory(organization=silent, user=charlie, role=Membership.Role.MEMBER)
+    services.ngos_flag_non_reporting(today=datetime.date(2026, 6, 1))
+    notices = Notification.objects.filter(event="registry.ngoprofile.flagged")
+    assert sorted(n.recipient.email for n in notices) == ["alice@example.org", "bob@example.org"]
+    assert "2024, 2025" in notices[0].body and "possibly non-operating" in notices[0].title
+    NGOProfile.objects.filter(pk=ngos["silent"].pk).update(
+        status=RegistryStatus.OPERATING, flagged_by_job=False
+    )
+    services.ngos_flag_non_reporting(today=datetime.date(2026, 6, 1))
+    assert notices.count() == 2
