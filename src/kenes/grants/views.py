@@ -71,8 +71,15 @@ def _post_service(request: HttpRequest, call: Any, success: str, target: str, *a
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     form = forms.CallFilterForm(request.GET)
-    page = paginate(selectors.call_list_public(**form.filters()), PageRequest.from_params(request.GET))
-    return render(request, "grants/call_list.html", {"form": form, "page": page})
+    filters = form.filters()
+    page = paginate(selectors.call_list_public(**filters), PageRequest.from_params(request.GET))
+    context = {
+        "form": form,
+        "page": page,
+        "followed_territory": filters.get("territory"),
+        "followed_sectors": [filters["sector"]] if filters.get("sector") else [],
+    }
+    return render(request, "grants/call_list.html", context)
 
 
 @require_GET

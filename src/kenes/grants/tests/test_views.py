@@ -310,3 +310,133 @@ def test_personal_pages_need_a_login_and_show_an_empty_state(client, charlie, na
     assert client.get(url).status_code == 302
     client.force_login(charlie)
     assert client.get(url).status_code == 200
+
+
+def test_an_official_plans_a_programme_with_indicators_and_lots(client, world):
+    client.force_login(world.official)
+    assert client.get(reverse("grants:programme_new")).status_code == 200
+    data = {
+        "body": world.body.pk,
+        "kind": "social_order",
+        "title": "Care for the elderly",
+        "terms_of_reference": "Home visits to lonely elderly people.",
+        "territory": world.region.code,
+        "budget": "2000000",
+        "currency": "KZT",
+        "year": "2026",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "People visited",
+        "indicators-0-unit": "persons",
+        "indicators-0-target": "150",
+        "lots-TOTAL_FORMS": "1",
+        "lots-INITIAL_FORMS": "0",
+        "lots-0-title": "City",
+        "lots-0-budget": "2500000",
+    }
+    response = client.post(reverse("grants:programme_new"), data)
+    assert response.status_code == 400 and "more than the programme" in response.text  # the lot is too big
+    data["lots-0-budget"] = "1000000"
+    response = client.post(reverse("grants:programme_new"), data)
+    programme = world.body.grant_programmes.get(title="Care for the elderly")
+    assert response.status_code == 302
+    assert [(i.name, i.target) for i in programme.indicators.all()] == [("People visited", Decimal("150"))]
+
+
+def test_people_outside_a_body_cannot_plan(client, charlie):
+    client.force_login(charlie)
+    assert client.get(reverse("grants:programme_new")).status_code == 403
+
+
+def test_an_official_prepares_a_call_with_criteria_then_publishes_it(client, world):
+    client.force_login(world.official)
+    url = reverse("grants:call_new", args=[world.call.programme.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "Second call",
+        "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-02-01T18:00",
+        "aggregation": "trimmed_mean",
+        "trim_min_experts": "5",
+        "tie_rule": "lot",
+        "require_operating": "on",
+        "required_documents": "Charter\nBudget justification\n",
+        "criteria-TOTAL_FORMS": "2",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-0-name": "Relevance",
+        "criteria-0-weight": "2",
+        "criteria-0-scale_min": "0",
+        "criteria-0-scale_max": "10",
+        "criteria-1-name": "Team",
+        "criteria-1-weight": "1",
+        "criteria-1-scale_min": "5",
+        "criteria-1-scale_max": "5",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400 and "The highest score must be above the lowest." in response.text
+    assert 'value="Second call"' in response.text
+    data["criteria-1-scale_max"] = "20"
+    response = client.post(url, data)
+    call = Call.objects.get(title="Second call")
+    assert response.status_code == 302 and call.state == "draft"
+    assert [d.name for d in call.required_documents.all()] == ["Charter", "Budget justification"]
+    client.post(reverse("grants:call_publish", args=[call.pk]))
+    call.refresh_from_db()
+    assert call.state == "published"
+    assert call.lot_seed in client.get(reverse("grants:call", args=[call.pk])).text
+
+
+def test_following_a_territory_from_the_call_list_brings_the_next_call(client, world, alice):
+    from kenes.notifications.models import Notification
+
+    client.force_login(alice)
+    page = client.get(reverse("grants:calls"), {"territory": world.region.code})
+    assert "Hear about new calls" in page.text
+    client.post(
+        reverse("notifications:follow"),
+        {"content_type": "territories.territory", "object_id": world.region.pk, "next": "/"},
+    )
+    draft = services.call_create(
+        actor=world.official,
+        programme=world.call.programme,
+        title="Third call",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + datetime.timedelta(days=10),
+        criteria=[services.CriterionSpec("Relevance", Decimal("1"))],
+    )
+    services.call_publish(actor=world.official, call=draft)
+    assert Notification.objects.filter(recipient=alice, event="grants.call_published").count() == 1
+
+
+def test_the_draft_is_edited_with_its_budget_table_filled_in(client, world):
+    application = services.application_save(
+        actor=world.officers[0],
+        call=world.call,
+        organization=world.ngos[0],
+        title="Job club",
+        description="Training.",
+        budget_lines=[services.BudgetLineSpec("Trainers fees", Decimal("1000"))],
+    )
+    client.force_login(world.officers[0])
+    url = reverse("grants:application_edit", args=[application.pk])
+    assert 'value="Trainers fees"' in client.get(url).text
+    services.application_submit(actor=world.officers[0], application=application)
+    response = client.get(url, follow=True)
+    assert "Only a draft application can be changed." in response.text
+
+
+def test_an_expert_declares_a_conflict_on_the_declaration_page(client, world):
+    a0, a1 = world.apply(0), world.apply(1)
+    world.close()
+    for application in (a0, a1):
+        services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
+    expert = world.experts[0]
+    assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
+    client.force_login(expert)
+    url = reverse("grants:declare", args=[assignment.pk])
+    client.post(url, {"declaration": "", f"conflict_{a0.pk}": "I chaired its board until last year."})
+    page = client.get(url).text
+    assert "You declared a conflict of interest" in page
+    assert reverse("grants:score", args=[a1.pk]) in page and reverse("grants:score", args=[a0.pk]) not in page
+    client.force_login(world.experts[1])
+    assert client.get(url).status_code == 404  # another expert's declaration
