@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.organizations.forms import TerritoryFilterField
 from kenes.organizations.models import Sector
+from kenes.territories.models import Territory
 
-from .models import AnnualReport, ImportJob, LegalForm, RegistryStatus
+from .models import AnnualReport, BeneficiaryGroup, ImportJob, LegalForm, RegistryStatus
 from .services import REPORT_FIELDS
 
 
@@ -91,6 +92,39 @@ class ReportForm(forms.ModelForm):
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in REPORT_FIELDS}
+
+
+class NGOForm(forms.Form):
+    """Staff enter one NGO (a file of many goes through the import)."""
+
+    name = forms.CharField(label=_("Registered name"), max_length=300)
+    registration_number = forms.CharField(
+        label=_("BIN"), max_length=14, help_text=_("Kazakhstan: 12-digit BIN. Kyrgyzstan: 14-digit INN.")
+    )
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=_blank(LegalForm.choices, "—"))
+    founded_on = forms.DateField(
+        label=_("Registered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    territory = TerritoryFilterField(label=_("Territory of registration"), empty_label="—")
+    sectors: forms.ModelMultipleChoiceField[Sector] = forms.ModelMultipleChoiceField(
+        label=_("Sectors"), required=False, queryset=Sector.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    work_territories: forms.ModelMultipleChoiceField[Territory] = forms.ModelMultipleChoiceField(
+        label=_("Territories where it works"),
+        required=False,
+        queryset=Territory.objects.filter(level__lte=2).order_by("path"),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    beneficiary_groups = forms.MultipleChoiceField(
+        label=_("Beneficiary groups"),
+        required=False,
+        choices=BeneficiaryGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    email = forms.EmailField(label=_("Public e-mail"), required=False)
+    phone = forms.CharField(label=_("Public phone"), max_length=40, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
 
 class StatusForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.ngo_list, name="list"),
+    path("new/", views.ngo_create, name="create"),
     path("statistics/", views.statistics, name="statistics"),
     path("<int:pk>/", views.ngo_detail, name="detail"),
     path("<int:pk>/status/", views.ngo_status, name="status"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kenes.common.pagination import PageRequest, paginate
 
 from . import importing, selectors, services
-from .forms import ImportForm, NGOFilterForm, ReportForm, StatisticsForm, StatusForm
+from .forms import ImportForm, NGOFilterForm, NGOForm, ReportForm, StatisticsForm, StatusForm
 from .models import PRIVATE_FIELDS, ImportJob, NGOProfile
 
 
@@ -54,6 +54,7 @@ def ngo_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "can_import": _can(request, "registry.import_importjob"),
+        "can_add": _can(request, "registry.add_ngoprofile"),
     }
     return render(request, "registry/list.html", context)
 
@@ -66,6 +67,22 @@ def _detail_context(request: HttpRequest, ngo: NGOProfile) -> dict[str, Any]:
         "can_submit": _can(request, "registry.submit_annualreport", ngo),
         "can_set_status": _can(request, "registry.set_status_ngoprofile", ngo),
     }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ngo_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.add_ngoprofile")
+    form = NGOForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ngo = services.ngo_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The NGO has been entered in the registry."))
+            return redirect("registry:detail", pk=ngo.pk)
+    return render(request, "registry/ngo_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -246,3 +246,34 @@ def test_statistics_count_a_region_with_its_districts(
     district_row = drill.split(f'<tr data-key="{district.code}">')[1].split("</tr>")[0]
     assert 'data-count="1"' in district_row
     assert "<svg" in page and 'aria-hidden="true"' in page
+
+
+def test_staff_enter_one_ngo_and_a_bad_bin_keeps_the_form(client, staff, charlie, district, sector, region):
+    from .factories import valid_bin
+
+    good = valid_bin(42)
+    url = reverse("registry:create")
+    client.force_login(charlie)
+    assert client.get(url).status_code == 403
+    client.force_login(staff)
+    data = {
+        "name": "Steppe Volunteers",
+        "registration_number": good[:11] + str((int(good[11]) + 1) % 10),
+        "legal_form": "public_association",
+        "founded_on": "2019-05-04",
+        "territory": district.code,
+        "sectors": [sector.pk],
+        "work_territories": [region.pk],
+        "beneficiary_groups": ["youth"],
+        "website": "steppe.example",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    response = client.post(url, {**data, "beneficiary_groups": ["rural"]})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Steppe Volunteers" in page and "check digit" in page
+    response = client.post(url, {**data, "registration_number": good, "beneficiary_groups": ["rural"]})
+    ngo = NGOProfile.objects.get(organization__registration_number=good)
+    assert response["Location"] == reverse("registry:detail", args=[ngo.pk])
+    assert ngo.organization.website == "https://steppe.example" and ngo.organization.territory == district
+    assert list(ngo.work_territories.all()) == [region] and ngo.beneficiary_groups == ["rural"]
