@@ -8,12 +8,15 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Social order and grants")
 
     def ready(self) -> None:
+        from kenes.accounts.exports import register_exporter
         from kenes.notifications.registry import register_followable
         from kenes.organizations.models import Sector
         from kenes.territories.models import Territory
 
+        from .exports import export_grants
         from .models import Call
 
+        register_exporter("grants", export_grants)
         register_followable(Call, perm="grants.view_call")
         # "Tell me about new calls in my sector / my region": publishing a call notifies the
         # followers of its programme's sectors and of its territory and every unit above it.

@@ -72,3 +72,16 @@ def test_the_job_closes_calls_past_their_deadline_once(world):
     assert calls_close_expired_task.delay().get() == 1
     assert calls_close_expired_task.delay().get() == 0
     assert Call.objects.get(pk=world.call.pk).state == Call.State.CLOSED
+
+
+def test_the_personal_data_export_lists_a_persons_part(world):
+    from kenes.accounts.exports import exporters
+
+    scored(world)
+    expert_part = exporters()["grants"](world.experts[0])
+    assert (
+        len(expert_part["score_sheets"]) == 3
+        and expert_part["expert_assignments"][0]["call"] == world.call.title
+    )
+    applicant_part = exporters()["grants"](world.officers[0])
+    assert [a["title"] for a in applicant_part["applications"]] == ["Project 0"]
