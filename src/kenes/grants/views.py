@@ -182,37 +182,85 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/programme_form.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def call_new(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(pk)
-    _require(request, "grants.add_call", programme)
+def _call_initial(call: Call) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    fields = [
+        "title", "description", "opens_at", "closes_at", "eligibility_text", "require_operating",
+        "require_registration_number", "require_territory", "require_sector", "max_request",
+        "min_cofinancing_percent", "aggregation", "trim_min_experts", "tie_rule",
+    ]  # fmt: skip
+    initial = {name: getattr(call, name) for name in fields}
+    initial["lots"] = list(call.lots.all())
+    initial["required_documents"] = "\n".join(d.name for d in call.required_documents.all())
+    criteria = [
+        {"name": c.name, "weight": c.weight, "scale_min": c.scale_min, "scale_max": c.scale_max}
+        for c in call.criteria.all()
+    ]
+    return initial, criteria
+
+
+def _save_call(request: HttpRequest, programme: Any, call: Call | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = forms.CallForm(data, programme=programme)
-    criteria = forms.CriterionFormSet(data, prefix="criteria")
+    initial, criteria_initial = _call_initial(call) if call is not None else ({}, [])
+    form = forms.CallForm(data, programme=programme, initial=initial)
+    criteria = forms.CriterionFormSet(data, prefix="criteria", initial=criteria_initial or None)
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         cleaned = form.cleaned_data
+        fields = {
+            "title": cleaned["title"],
+            "description": cleaned["description"],
+            "opens_at": cleaned["opens_at"],
+            "closes_at": cleaned["closes_at"],
+            "lots": list(cleaned["lots"]),
+            "criteria": forms.criterion_specs(criteria),
+            "required_documents": form.documents(),
+            **form.rules(),
+        }
         try:
-            call = services.call_create(
-                actor=request.user,
-                programme=programme,
-                title=cleaned["title"],
-                description=cleaned["description"],
-                opens_at=cleaned["opens_at"],
-                closes_at=cleaned["closes_at"],
-                lots=list(cleaned["lots"]),
-                criteria=forms.criterion_specs(criteria),
-                required_documents=form.documents(),
-                **form.rules(),
-            )
+            if call is None:
+                call = services.call_create(actor=request.user, programme=programme, **fields)
+            else:
+                call = services.call_update(actor=request.user, call=call, **fields)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("The call is saved as a draft. Publish it when it is ready."))
             return redirect("grants:call_manage", pk=call.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "criteria": criteria, "programme": programme}
+    context = {"form": form, "criteria": criteria, "programme": programme, "call": call}
     return render(request, "grants/call_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(pk)
+    _require(request, "grants.add_call", programme)
+    return _save_call(request, programme, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get(pk)
+    _require(request, "grants.manage_call", call)
+    if call.state != Call.State.DRAFT:
+        messages.error(request, _("Only a draft call can be changed."))
+        return redirect("grants:call_manage", pk=pk)
+    return _save_call(request, call.programme, call)
+
+
+@login_required
+@require_POST
+def expert_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get(pk)
+    _require(request, "grants.manage_call", assignment.call)
+    return _post_service(
+        request,
+        lambda: services.expert_unassign(actor=request.user, assignment=assignment),
+        _("The expert is removed from the call."),
+        "grants:call_manage",
+        assignment.call_id,
+    )
 
 
 @login_required

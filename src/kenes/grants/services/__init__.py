@@ -17,6 +17,7 @@ from .calls import (
     call_close,
     call_create,
     call_publish,
+    call_update,
     calls_close_expired,
     programme_plan,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "call_create",
     "call_publish",
     "call_rank",
+    "call_update",
     "calls_close_expired",
     "complaint_file",
     "conflict_declare",

@@ -212,6 +212,60 @@ def call_create(
     return call
 
 
+def call_update(
+    *,
+    actor: Any,
+    call: Call,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    description: str = "",
+    lots: Sequence[Lot] = (),
+    criteria: Sequence[CriterionSpec] = (),
+    required_documents: Sequence[str] = (),
+    **rules: Any,
+) -> Call:
+    """Change a draft call: its fields, lots, criteria and required documents are replaced. Once
+    published, a call's rules no longer change (applicants rely on them)."""
+    require_perm(actor, "grants.manage_call", call)
+    _check_call_dates(opens_at, closes_at)
+    _check_lots_of(call.programme, lots)
+    _check_criteria(criteria)
+    allowed = {f.name for f in Call._meta.get_fields()} - {"state", "published_at", "lot_seed", "programme"}
+    unknown = set(rules) - allowed
+    if unknown:
+        raise TypeError(f"unknown call fields: {sorted(unknown)}")
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.state != Call.State.DRAFT:
+            raise ValidationError(_("Only a draft call can be changed."), code="not_draft")
+        call.title, call.description = (title or "").strip(), (description or "").strip()
+        call.opens_at, call.closes_at = opens_at, closes_at
+        for name, value in rules.items():
+            setattr(call, name, value)
+        call.full_clean()
+        call.save()
+        call.lots.set(lots)
+        call.criteria.all().delete()
+        for position, spec in enumerate(criteria):
+            criterion = Criterion(
+                call=call,
+                name=spec.name.strip(),
+                description=spec.description.strip(),
+                weight=spec.weight,
+                scale_min=spec.scale_min,
+                scale_max=spec.scale_max,
+                position=position,
+            )
+            _clean_criterion(criterion)
+            criterion.save()
+        call.required_documents.all().delete()
+        for position, name in enumerate(n.strip() for n in required_documents if n.strip()):
+            RequiredDocument.objects.create(call=call, name=name, position=position)
+        record("call.changed", actor, call, criteria=len(criteria))
+    return call
+
+
 def _clean_criterion(criterion: Criterion) -> None:
     if criterion.weight is None or criterion.weight <= 0:
         raise field_error("weight", _("A criterion's weight must be above zero."), "weight")

@@ -561,3 +561,24 @@ def test_a_state_body_that_is_not_operating_cannot_plan(world):
             year=2026,
         )
     assert codes(error.value) == {"not_a_body"}
+
+
+def test_a_published_call_keeps_its_rules(world):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        services.call_update(
+            actor=world.official,
+            call=world.call,
+            title="New rules",
+            opens_at=now,
+            closes_at=now + datetime.timedelta(days=1),
+        )
+    assert codes(error.value) == {"not_draft"}
+
+
+def test_an_expert_with_submitted_scores_cannot_be_removed(world):
+    scored(world)
+    assignment = world.call.assignments.first()
+    with pytest.raises(ValidationError) as error:
+        services.expert_unassign(actor=world.official, assignment=assignment)
+    assert codes(error.value) == {"has_scores"}

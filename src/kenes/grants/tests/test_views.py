@@ -440,3 +440,46 @@ def test_an_expert_declares_a_conflict_on_the_declaration_page(client, world):
     assert reverse("grants:score", args=[a1.pk]) in page and reverse("grants:score", args=[a0.pk]) not in page
     client.force_login(world.experts[1])
     assert client.get(url).status_code == 404  # another expert's declaration
+
+
+def test_a_draft_call_is_changed_with_its_criteria_but_a_published_one_is_not(client, world):
+    draft = services.call_create(
+        actor=world.official,
+        programme=world.call.programme,
+        title="Draft to change",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + datetime.timedelta(days=10),
+        criteria=[services.CriterionSpec("Relevance", Decimal("1"))],
+    )
+    client.force_login(world.official)
+    url = reverse("grants:call_edit", args=[draft.pk])
+    page = client.get(url).text
+    assert 'value="Draft to change"' in page and 'value="Relevance"' in page
+    data = {
+        "title": "Changed title",
+        "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-02-01T18:00",
+        "aggregation": "mean",
+        "trim_min_experts": "5",
+        "tie_rule": "higher_criterion",
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-0-name": "Impact",
+        "criteria-0-weight": "3",
+        "criteria-0-scale_min": "0",
+        "criteria-0-scale_max": "5",
+    }
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Changed title" and [c.name for c in draft.criteria.all()] == ["Impact"]
+    response = client.get(reverse("grants:call_edit", args=[world.call.pk]), follow=True)
+    assert "Only a draft call can be changed." in response.text
+
+
+def test_an_expert_who_scored_nothing_can_be_removed(client, world):
+    world.apply(0)
+    world.close()
+    assignment = services.expert_assign(actor=world.official, call=world.call, expert=world.experts[0])
+    client.force_login(world.official)
+    client.post(reverse("grants:expert_unassign", args=[assignment.pk]))
+    assert not ExpertAssignment.objects.exists()
