@@ -277,3 +277,11 @@ def test_staff_enter_one_ngo_and_a_bad_bin_keeps_the_form(client, staff, charlie
     assert response["Location"] == reverse("registry:detail", args=[ngo.pk])
     assert ngo.organization.website == "https://steppe.example" and ngo.organization.territory == district
     assert list(ngo.work_territories.all()) == [region] and ngo.beneficiary_groups == ["rural"]
+
+
+def test_markup_in_names_and_search_is_escaped(client, district):
+    NGOFactory(organization__name="<script>alert(1)</script>", organization__territory=district)
+    page = client.get(reverse("registry:list"), {"q": "<script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    stats = client.get(reverse("registry:statistics"), {"territory": "<b>x</b>"})
+    assert stats.status_code == 200 and "<b>x</b>" not in stats.content.decode()
