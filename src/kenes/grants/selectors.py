@@ -104,12 +104,35 @@ def _contracts_prefetch(public_only: bool) -> Prefetch[Any]:
 def call_results(call: Call) -> list[Application]:
     """The ranked and ruled applications of an awarded call, best first, with the award, the
     contract, its milestones, accepted reports and public monitoring notes (fixed queries)."""
+    submitted_sheets = ScoreSheet.objects.filter(submitted_at__isnull=False).order_by("assignment_id")
     qs = (
         call.applications.exclude(state__in=[Application.State.DRAFT, Application.State.WITHDRAWN])
         .select_related("organization", "lot", "award")
-        .prefetch_related(_contracts_prefetch(public_only=True))
+        .prefetch_related(
+            _contracts_prefetch(public_only=True),
+            Prefetch(
+                "sheets", queryset=submitted_sheets.prefetch_related("scores"), to_attr="submitted_sheets"
+            ),
+        )
     )
     return sorted(qs, key=lambda a: (a.rank is None, a.rank or 0, a.pk))
+
+
+def expert_rows(call: Call, application: Application) -> list[list[Any]]:
+    """Each expert's scores of the application in the call's criterion order (anonymous, from the
+    sheets ``call_results`` prefetched)."""
+    criteria = list(call.criteria.all())
+    rows = []
+    for sheet in getattr(application, "submitted_sheets", []):
+        by_criterion = {s.criterion_id: s.value for s in sheet.scores.all()}
+        rows.append([by_criterion.get(c.pk) for c in criteria])
+    return rows
+
+
+def calls_of_programme(programme: Programme, *, with_drafts: bool) -> list[Call]:
+    if with_drafts:
+        return list(Call.objects.filter(programme=programme).order_by("-opens_at", "-id"))
+    return list(programme.calls.all())
 
 
 def criterion_rows(call: Call, application: Application) -> list[dict[str, Any]]:

@@ -90,6 +90,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": a,
             "criteria": selectors.criterion_rows(call, a),
+            "experts": selectors.expert_rows(call, a),
             "tie": selectors.tie_explanation(a),
             "checks": selectors.check_rows(a) if a.state == Application.State.INELIGIBLE else [],
         }

@@ -74,6 +74,15 @@ def test_the_awarded_call_page_shows_scores_reasons_milestones_and_only_accepted
     assert "The commission funds the project with the best score." in text
     assert "9.00" in text and "Forty trained." in text and "Training" in text
     assert "Pending money report." not in text
+    assert f'data-expert-scores="{winner.pk}"' in text  # each expert's scores, anonymously
+
+
+def test_no_score_is_public_before_the_award(client, world):
+    applications = scored(world)
+    services.call_rank(actor=world.official, call=world.call)
+    text = client.get(reverse("grants:call", args=[world.call.pk])).text
+    assert "data-expert-scores" not in text and "data-results" not in text
+    assert applications[0].title not in text
 
 
 def test_an_ngo_officer_saves_a_draft_with_a_budget_table(client, world):
