@@ -287,8 +287,11 @@ def run(job: ImportJob) -> ImportJob:
             _("The import stopped on an unexpected error. The rows counted as done are saved; resume it."),
         )
     if not job.dry_run and job.file:
-        job.file.delete(save=False)  # the rows are in; bad rows are kept in ``errors``
-        ImportJob.objects.filter(pk=job.pk).update(file="")
+        # The rows are in and bad rows are kept in ``errors``: the upload goes, also from the check
+        # that shared it (so that check can no longer be imported twice).
+        name = job.file.name
+        job.file.delete(save=False)
+        ImportJob.objects.filter(file=name).update(file="")
     return _finish(job, ImportJob.State.DONE, "")
 
 

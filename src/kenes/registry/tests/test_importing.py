@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import tablib
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kenes.audit.models import Event
@@ -190,6 +190,10 @@ def test_a_checked_file_can_then_be_imported(places, run_import, staff, django_c
         job = services.import_job_import_checked(actor=staff, job=check)
     job.refresh_from_db()
     assert (job.dry_run, job.state, job.good_rows) == (False, ImportJob.State.DONE, 3)
+    check.refresh_from_db()
+    assert not check.file  # the upload is gone once imported
+    with pytest.raises(ValidationError):
+        services.import_job_import_checked(actor=staff, job=check)
 
 
 def _large_csv(rows: int, bad_every: int) -> bytes:
