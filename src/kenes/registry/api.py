@@ -12,7 +12,7 @@ from kenes.territories.models import Territory
 
 from . import selectors
 from .models import INCOME_FIELDS, AnnualReport, LegalForm, NGOProfile, RegistryStatus
-from .schemas import NGODetailOut, NGOOut, StatisticsOut
+from .schemas import NGODetailOut, NGOOut, ReportDetailOut, StatisticsOut
 
 router = Router(tags=["registry"])
 
@@ -104,6 +104,31 @@ def ngo_detail(request: HttpRequest, ngo_id: int) -> dict[str, Any]:
             "address": ngo.address,
         },
         "reports": [report_out(report) for report in selectors.ngo_reports(ngo)],
+    }
+
+
+@router.get(
+    "/reports/{int:report_id}", response=ReportDetailOut, summary="One version of a report, with its history"
+)
+def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    """Public fields only. A corrected version stays readable; `versions` lists every version of
+    the same NGO and year, newest first, with the reason for each correction."""
+    report = selectors.report_get(report_id)
+    versions = selectors.report_versions(report)
+    return {
+        **report_out(report),
+        "ngo_id": report.ngo_id,
+        "is_current": report.is_current,
+        "versions": [
+            {
+                "id": v.pk,
+                "version": v.version,
+                "is_current": v.is_current,
+                "submitted_at": v.submitted_at.isoformat(),
+                "correction_reason": v.correction_reason,
+            }
+            for v in versions
+        ],
     }
 
 

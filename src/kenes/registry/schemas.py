@@ -48,6 +48,20 @@ class ReportOut(Schema):
     expenses: str
 
 
+class VersionOut(Schema):
+    id: int
+    version: int
+    is_current: bool
+    submitted_at: str
+    correction_reason: str
+
+
+class ReportDetailOut(ReportOut):
+    ngo_id: int
+    is_current: bool
+    versions: list[VersionOut]
+
+
 class NGODetailOut(NGOOut):
     work_territories: list[TerritoryRef]
     beneficiary_groups: list[str]

@@ -52,3 +52,16 @@ def test_statistics(client, ngo, region, district, reported, django_assert_max_n
     body = client.get(f"{API}/statistics", {"territory": region.code}).json()
     assert body["territory"] == region.code
     assert body["by_territory"] == [{"key": district.code, "label": district.name, "count": 1}]
+
+
+def test_a_report_version_with_its_history(client, ngo):
+    old = ReportFactory(ngo=ngo, year=2024, version=1, is_current=False, donors="Nurlan")
+    new = ReportFactory(ngo=ngo, year=2024, version=2, correction_reason="Recounted", donors="Nurlan")
+    response = client.get(f"{API}/reports/{old.pk}")
+    body = response.json()
+    assert body["is_current"] is False and body["ngo_id"] == ngo.pk
+    assert [(v["id"], v["correction_reason"]) for v in body["versions"]] == [
+        (new.pk, "Recounted"),
+        (old.pk, ""),
+    ]
+    assert "Nurlan" not in response.content.decode()
