@@ -424,6 +424,16 @@ class MilestoneForm(forms.Form):
     deliverable = forms.CharField(label=_("Deliverable"), max_length=2000, required=False)
     due_on = _date(_("Due"), required=False)
 
+    def __init__(self, *args: Any, indicators: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators or []
+        for indicator in self.indicators:
+            self.fields[f"target_{indicator.pk}"] = _money(
+                label=_("Target: %(indicator)s (%(unit)s)")
+                % {"indicator": indicator.name, "unit": indicator.unit},
+                required=False,
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("title") and (not data.get("deliverable") or not data.get("due_on")):
@@ -431,6 +441,13 @@ class MilestoneForm(forms.Form):
                 _("Give the milestone's deliverable and due date."), code="incomplete"
             )
         return data
+
+    def targets(self) -> dict[int, Decimal]:
+        return {
+            i.pk: self.cleaned_data[f"target_{i.pk}"]
+            for i in self.indicators
+            if self.cleaned_data.get(f"target_{i.pk}") is not None
+        }
 
 
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=50, validate_max=True)

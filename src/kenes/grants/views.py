@@ -674,11 +674,12 @@ def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "grants.manage_application", application)
     data = request.POST if request.method == "POST" else None
     form = forms.ContractForm(data)
-    milestones = forms.MilestoneFormSet(data, prefix="milestones")
+    indicators = list(application.call.programme.indicators.all())
+    milestones = forms.MilestoneFormSet(data, prefix="milestones", form_kwargs={"indicators": indicators})
     if request.method == "POST" and form.is_valid() and milestones.is_valid():
         specs = [
             services.MilestoneSpec(
-                f.cleaned_data["title"], f.cleaned_data["deliverable"], f.cleaned_data["due_on"]
+                f.cleaned_data["title"], f.cleaned_data["deliverable"], f.cleaned_data["due_on"], f.targets()
             )
             for f in milestones.forms
             if f.cleaned_data.get("title")

@@ -492,3 +492,41 @@ def test_an_expert_who_scored_nothing_can_be_removed(client, world):
     client.force_login(world.official)
     client.post(reverse("grants:expert_unassign", args=[assignment.pk]))
     assert not ExpertAssignment.objects.exists()
+
+
+def test_the_contract_is_recorded_with_milestones_and_indicator_targets(client, world):
+    indicator = world.call.programme.indicators.create(name="Young people trained", unit="persons", target=40)
+    applications = scored(world)
+    services.call_rank(actor=world.official, call=world.call)
+    winner = applications[2]
+    services.call_award(
+        actor=world.official,
+        call=world.call,
+        winners={winner.pk: Decimal("1000000")},
+        reasons="The commission funds the project with the best score.",
+    )
+    client.force_login(world.official)
+    url = reverse("grants:contract_new", args=[winner.pk])
+    assert "Target: Young people trained (persons)" in client.get(url).text
+    today = timezone.localdate()
+    response = client.post(
+        url,
+        {
+            "number": "GR-7",
+            "signed_on": today.isoformat(),
+            "starts_on": today.isoformat(),
+            "ends_on": (today + datetime.timedelta(days=90)).isoformat(),
+            "milestones-TOTAL_FORMS": "1",
+            "milestones-INITIAL_FORMS": "0",
+            "milestones-0-title": "Training",
+            "milestones-0-deliverable": "Twenty trained",
+            "milestones-0-due_on": (today + datetime.timedelta(days=30)).isoformat(),
+            f"milestones-0-target_{indicator.pk}": "20",
+        },
+    )
+    assert response.status_code == 302
+    milestone = winner.contract.milestones.get()
+    assert [(t.indicator_id, t.target) for t in milestone.targets.all()] == [(indicator.pk, Decimal("20"))]
+    assert (
+        "Young people trained: 20.00 persons" in client.get(reverse("grants:call", args=[world.call.pk])).text
+    )
