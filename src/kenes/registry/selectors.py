@@ -143,7 +143,9 @@ def count_by_territory(parent: Territory | None = None) -> list[Bar]:
     """NGOs registered in each unit directly below ``parent`` (the top-level units when None),
     counting every unit further down: one query for the counts per territory path, one for the units."""
     units = list(
-        (Territory.objects.filter(parent=parent) if parent else Territory.objects.roots()).order_by("path")
+        (Territory.objects.filter(parent=parent) if parent else Territory.objects.roots()).order_by(
+            "country", "path"
+        )
     )
     per_path = (
         NGOProfile.objects.values_list("organization__territory__path")
