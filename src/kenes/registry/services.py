@@ -28,6 +28,7 @@ from kenes.territories.models import Territory
 
 from .models import (
     INCOME_FIELDS,
+    MIN_YEAR,
     PRIVATE_FIELDS,
     AnnualReport,
     BeneficiaryGroup,
@@ -260,6 +261,15 @@ def _check_report_fields(fields: dict[str, Any]) -> None:
 def check_report_year(ngo: NGOProfile, year: int, today: datetime.date) -> None:
     if ngo.status == RegistryStatus.LIQUIDATED:
         raise ValidationError(_("This NGO has been liquidated: it no longer reports."), code="liquidated")
+    if year < MIN_YEAR:
+        raise ValidationError(
+            {
+                "year": ValidationError(
+                    _("The registry holds reports from %(year)s on.") % {"year": MIN_YEAR},
+                    code="year_too_early",
+                )
+            }
+        )
     if year >= today.year:
         raise ValidationError(
             {

@@ -140,6 +140,10 @@ def test_it_refuses_a_year_not_ended_or_before_registration(head, ngo):
     with pytest.raises(ValidationError) as exc:
         services.report_submit(actor=head, ngo=ngo, year=2014, **REPORT)
     assert exc.value.error_dict["year"][0].code == "year_before_registration"
+    ngo.founded_on = None
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(actor=head, ngo=ngo, year=1800, **REPORT)
+    assert exc.value.error_dict["year"][0].code == "year_too_early"
 
 
 @time_machine.travel(datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC))
