@@ -305,8 +305,11 @@ def assignment_get(pk: int) -> ExpertAssignment:
 
 def applications_to_score(assignment: ExpertAssignment) -> list[dict[str, Any]]:
     """The eligible applications of the call with the expert's own sheet and any declared conflict."""
-    conflicts = {c.application_id: c for c in assignment.conflicts.all()}
+    conflicts: dict[int, Any] = {c.application_id: c for c in assignment.conflicts.all()}
     sheets = {s.application_id: s for s in assignment.sheets.all()}
+    member_of = set(
+        Membership.objects.filter(user_id=assignment.expert_id).values_list("organization_id", flat=True)
+    )
     applications = (
         assignment.call.applications.filter(
             state__in=[Application.State.ELIGIBLE, Application.State.SCORED, Application.State.AWARDED,
@@ -316,7 +319,12 @@ def applications_to_score(assignment: ExpertAssignment) -> list[dict[str, Any]]:
         .order_by("pk")
     )  # fmt: skip
     return [
-        {"application": a, "sheet": sheets.get(a.pk), "conflict": conflicts.get(a.pk)} for a in applications
+        {
+            "application": a,
+            "sheet": sheets.get(a.pk),
+            "conflict": conflicts.get(a.pk) or (a.organization_id in member_of),
+        }
+        for a in applications
     ]
 
 

@@ -331,9 +331,16 @@ def _missing_sheets(call: Call, applications: Sequence[Application]) -> list[str
             "assignment_id", "application_id"
         )
     )
+    memberships = set(
+        Membership.objects.filter(user_id__in=[a.expert_id for a in assignments]).values_list(
+            "user_id", "organization_id"
+        )
+    )
     missing = []
     for assignment in assignments:
         conflicted = {c.application_id for c in assignment.conflicts.all()}
+        # An expert who joined an applicant NGO after being assigned cannot score it: not missing.
+        conflicted |= {a.pk for a in applications if (assignment.expert_id, a.organization_id) in memberships}
         for application in applications:
             if application.pk not in conflicted and (assignment.pk, application.pk) not in submitted:
                 missing.append(assignment.expert.display_name or assignment.expert.email)

@@ -582,3 +582,28 @@ def test_an_expert_with_submitted_scores_cannot_be_removed(world):
     with pytest.raises(ValidationError) as error:
         services.expert_unassign(actor=world.official, assignment=assignment)
     assert codes(error.value) == {"has_scores"}
+
+
+def test_an_expert_who_joins_an_applicant_after_assignment_cannot_score_it_and_does_not_block_ranking(world):
+    applications = [world.apply(0), world.apply(1)]
+    world.close()
+    for application in applications:
+        services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
+    expert = world.experts[0]
+    assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
+    services.assignment_declare(actor=expert, assignment=assignment)
+    MembershipFactory(organization=world.ngos[0], user=expert, role=Membership.Role.MEMBER)
+    with pytest.raises(PermissionDenied):
+        services.sheet_save(actor=expert, application=applications[0], values={})
+    services.sheet_save(
+        actor=expert, application=applications[1], values={c.pk: D("6") for c in world.criteria}, submit=True
+    )
+    other = world.experts[1]
+    second = services.expert_assign(actor=world.official, call=world.call, expert=other)
+    services.assignment_declare(actor=other, assignment=second)
+    for application in applications:
+        services.sheet_save(
+            actor=other, application=application, values={c.pk: D("5") for c in world.criteria}, submit=True
+        )
+    services.call_rank(actor=world.official, call=world.call)
+    assert Call.objects.get(pk=world.call.pk).state == Call.State.EVALUATED
