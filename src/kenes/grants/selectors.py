@@ -387,5 +387,12 @@ def reports_public() -> QuerySet[Report]:
     )
 
 
+def applicant_count(call: Call) -> int:
+    """How many applications were submitted and not withdrawn (shown once the call has closed)."""
+    if call.state in (Call.State.DRAFT, Call.State.PUBLISHED):
+        return 0
+    return call.applications.exclude(state__in=[Application.State.DRAFT, Application.State.WITHDRAWN]).count()
+
+
 def complaint_count(call: Call) -> int:
     return Complaint.objects.filter(application__call=call).count()

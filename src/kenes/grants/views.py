@@ -100,6 +100,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "call": call,
         "programme": call.programme,
         "rows": rows,
+        "applicants": selectors.applicant_count(call) if call.state != Call.State.DRAFT else 0,
         "can_manage": request.user.has_perm("grants.manage_call", call),
         "can_apply": call.is_accepting and request.user.is_authenticated,
     }
@@ -521,6 +522,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and application.state in services.evaluation.COMPLAINABLE,
         "can_manage": user.has_perm("grants.manage_application", application),
         "can_score": user.has_perm("grants.score_application", application),
+        "can_view_scores": user.has_perm("grants.view_scores", application),
         "review_form": forms.ReviewForm(),
         "note_form": forms.MonitoringNoteForm(),
         "tie": selectors.tie_explanation(application),

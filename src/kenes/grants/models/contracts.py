@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kenes.common.models import TimeStampedModel
@@ -60,6 +61,11 @@ class ContractMilestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Due and not yet completed by an accepted narrative report."""
+        return self.accepted_at is None and self.due_on < timezone.localdate()
 
 
 class MilestoneTarget(models.Model):

@@ -530,3 +530,29 @@ def test_the_contract_is_recorded_with_milestones_and_indicator_targets(client, 
     assert (
         "Young people trained: 20.00 persons" in client.get(reverse("grants:call", args=[world.call.pk])).text
     )
+
+
+def test_an_applicant_sees_its_rank_only_once_the_award_is_published(client, world):
+    applications = scored(world)
+    services.call_rank(actor=world.official, call=world.call)
+    client.force_login(world.officers[0])
+    url = reverse("grants:application", args=[applications[0].pk])
+    assert "Rank 2" not in client.get(url).text
+    assert "Applications received" in client.get(reverse("grants:call", args=[world.call.pk])).text
+    services.call_award(
+        actor=world.official,
+        call=world.call,
+        winners={applications[2].pk: Decimal("1000000")},
+        reasons="The commission funds the project with the best score.",
+    )
+    assert "Rank 2" in client.get(url).text
+
+
+def test_a_milestone_past_its_date_without_an_accepted_report_is_overdue(client, world):
+    from kenes.grants.models import ContractMilestone
+
+    winner, contract = contracted(world)
+    ContractMilestone.objects.filter(contract=contract).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert "data-milestone-overdue" in client.get(reverse("grants:call", args=[world.call.pk])).text
