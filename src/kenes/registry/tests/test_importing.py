@@ -234,3 +234,26 @@ def test_reports_of_a_kyrgyz_ngo_by_its_inn(run_import, db):
     )
     assert (job.good_rows, job.bad_rows) == (1, 0)
     assert AnnualReport.objects.get().ngo.organization.country == "KG"
+
+
+def test_the_command_imports_a_file(places, staff, charlie, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    path = str(FIXTURES / "ngos.csv")
+    with django_capture_on_commit_callbacks(execute=True):  # outside a test, the job starts on commit
+        call_command("registry", "import", path, "--kind", "ngos", "--as", staff.email, "--check", stdout=out)
+    check = ImportJob.objects.get()
+    assert f"/registry/imports/{check.pk}/" in out.getvalue()
+    assert (check.dry_run, check.good_rows, check.bad_rows) == (
+        True,
+        3,
+        5,
+    ) and not NGOProfile.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("registry", "import", path, "--kind", "ngos", "--as", staff.email, stdout=out)
+    assert NGOProfile.objects.count() == 3
+    with pytest.raises(CommandError):
+        call_command("registry", "import", path, "--kind", "ngos", "--as", charlie.email)
