@@ -115,7 +115,9 @@ def call_results(call: Call) -> list[Application]:
             ),
         )
     )
-    return sorted(qs, key=lambda a: (a.rank is None, a.rank or 0, a.pk))
+    return sorted(
+        qs, key=lambda a: (a.lot.position if a.lot else -1, a.lot_id or 0, a.rank is None, a.rank or 0, a.pk)
+    )
 
 
 def expert_rows(call: Call, application: Application) -> list[list[Any]]:
@@ -196,7 +198,7 @@ def call_applications_for_body(call: Call) -> list[Application]:
         call.applications.exclude(state=Application.State.DRAFT)
         .select_related("organization", "lot", "award", "contract")
         .annotate(sheets_submitted=Count("sheets", filter=Q(sheets__submitted_at__isnull=False)))
-        .order_by("rank", "submitted_at", "pk")
+        .order_by("lot__position", "lot_id", "rank", "submitted_at", "pk")
     )
     return list(qs)
 

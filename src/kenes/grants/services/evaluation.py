@@ -419,20 +419,25 @@ def _store_ranking(
     criteria: Sequence[Criterion],
     evaluations: Mapping[int, scoring.Evaluation],
 ) -> None:
+    """Rank within each lot (a call without lots is one group): applications compete only with
+    those for the same lot."""
     heaviest_first = [str(c.pk) for c in sorted(criteria, key=lambda c: (-c.weight, c.position, c.pk))]
-    items = [
-        scoring.RankItem(
-            id=a.pk,
-            total=evaluations[a.pk].total,
-            submitted_at=a.submitted_at or a.created_at,
-            criteria=evaluations[a.pk].criteria,
-        )
-        for a in applications
-    ]
-    ranked = {
-        r.id: r
-        for r in scoring.rank(items, call.tie_rule, criteria_order=heaviest_first, lot_seed=call.lot_seed)  # type: ignore[arg-type]
-    }
+    groups: dict[int | None, list[Application]] = {}
+    for application in applications:
+        groups.setdefault(application.lot_id, []).append(application)
+    ranked: dict[int | str, scoring.Ranked] = {}
+    for group in groups.values():
+        items = [
+            scoring.RankItem(
+                id=a.pk,
+                total=evaluations[a.pk].total,
+                submitted_at=a.submitted_at or a.created_at,
+                criteria=evaluations[a.pk].criteria,
+            )
+            for a in group
+        ]
+        results = scoring.rank(items, call.tie_rule, criteria_order=heaviest_first, lot_seed=call.lot_seed)  # type: ignore[arg-type]
+        ranked.update((r.id, r) for r in results)
     for application in applications:
         result = ranked[application.pk]
         application.score = scoring.display(result.total, 4)

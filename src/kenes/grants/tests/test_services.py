@@ -17,7 +17,7 @@ from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, SectorFactory
 
 from .conftest import World, contracted, pdf, scored
-from .factories import RequiredDocumentFactory
+from .factories import LotFactory, RequiredDocumentFactory
 
 D = Decimal
 
@@ -607,3 +607,40 @@ def test_an_expert_who_joins_an_applicant_after_assignment_cannot_score_it_and_d
         )
     services.call_rank(actor=world.official, call=world.call)
     assert Call.objects.get(pk=world.call.pk).state == Call.State.EVALUATED
+
+
+def test_with_lots_applications_are_ranked_within_their_lot(world):
+    north = LotFactory(programme=world.call.programme, title="North", budget=D("2000000"), position=0)
+    south = LotFactory(programme=world.call.programme, title="South", budget=D("1500000"), position=1)
+    world.call.lots.set([north, south])
+    lots = [north, south, south]
+    applications = [world.apply(i, lot=lots[i]) for i in range(3)]
+    world.close()
+    for application in applications:
+        services.application_rule_eligibility(actor=world.official, application=application, eligible=True)
+    expert = world.experts[0]
+    assignment = services.expert_assign(actor=world.official, call=world.call, expert=expert)
+    services.assignment_declare(actor=expert, assignment=assignment)
+    for application, value in zip(applications, ["4", "9", "7"], strict=True):
+        services.sheet_save(
+            actor=expert,
+            application=application,
+            values={c.pk: D(value) for c in world.criteria},
+            submit=True,
+        )
+    services.call_rank(actor=world.official, call=world.call)
+    ranks = {a.pk: a.rank for a in Application.objects.filter(call=world.call)}
+    # North has one application (first in its lot although it scored lowest); South ranks its two.
+    assert [ranks[a.pk] for a in applications] == [1, 1, 2]
+    with pytest.raises(ValidationError) as error:
+        services.call_award(
+            actor=world.official,
+            call=world.call,
+            winners={
+                applications[1].pk: D("1000000"),
+                applications[2].pk: D("1000000"),
+                applications[0].pk: D("1"),
+            },
+            reasons="The commission funds every project within the lots' budgets.",
+        )
+    assert codes(error.value) == {"over_lot_budget"}
