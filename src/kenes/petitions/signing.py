@@ -1,10 +1,11 @@
 """Signing petitions: the hot path (docs/petitions.md, "Signing and the benchmark").
 
-A signature by a verified person (level 1 and above) is one transaction with two INSERTs, the
-signature and its audit event, and nothing else: no lock, no read-modify-write, no UPDATE of the
-petition row (the counts are folded in later by the counting job). Everything else a signature
-needs is read before the transaction from the request (the person, the petition), from the cache
-(the rate limits, the blocked e-mail domains) or from one indexed read (the signer's region).
+A signature by a verified person (level 1 and above) is one statement on PostgreSQL that inserts the
+signature, if the petition is still open at the database's clock, and its audit event; nothing else
+writes: no lock, no read-modify-write, no UPDATE of the petition row (the counts are folded in later
+by the counting job). Everything else a signature needs is read before, from the request (the
+person), from per-process caches (the open petition for two seconds, the rate limits, the blocked
+e-mail domains, the signer's region) and from one Redis round trip (the rate-limit counters).
 
 - Duplicates are refused by the database (the partial unique constraints on the person and on the
   canonical e-mail address); the ``IntegrityError`` becomes a translated ``ValidationError``.

@@ -2,15 +2,18 @@
 by e-mail (counted once however often the link is used), rate limits hold back silently, withdrawal
 and signing again, and the API. Races on PostgreSQL at the end."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from tests.test_races import run_in_parallel
 
 from kenes.accounts.services import api_token_create
+from kenes.audit import services as audit_services
 from kenes.audit.models import Event
 from kenes.common import localcache
 from kenes.petitions import counting, signing
@@ -107,6 +110,39 @@ def test_only_an_open_petition_can_be_signed(petition_factory, state, make_signe
     with pytest.raises(ValidationError) as refused:
         signing.signature_create(actor=make_signer(), petition=petition)
     assert refused.value.code == "closed"
+
+
+@pytest.mark.parametrize(
+    "change", [{"state": Petition.State.CLOSED}, {"is_hidden": True}, {"closes_at": None}]
+)
+def test_a_petition_closed_a_moment_ago_is_not_signed_from_a_kept_copy(open_petition, make_signer, change):
+    kept = signing.petition_to_sign(open_petition.pk)  # the copy a server process keeps for a moment
+    assert kept is not None
+    if change == {"closes_at": None}:  # its period ended a moment ago
+        change = {"closes_at": timezone.now() - datetime.timedelta(seconds=1)}
+    Petition.objects.filter(pk=open_petition.pk).update(**change)
+    with pytest.raises(ValidationError) as refused:
+        signing.signature_create(actor=make_signer(), petition=kept)
+    assert refused.value.code == "closed"
+    assert not Signature.objects.filter(petition=open_petition).exists()
+    assert events(open_petition, signing.CONFIRMED_EVENT) == 0
+    # The kept copy was dropped: the next one is read afresh (a hidden petition is not public).
+    fresh = signing.petition_to_sign(open_petition.pk)
+    stored = Petition.objects.get(pk=open_petition.pk)
+    assert (
+        fresh is None
+        if stored.is_hidden
+        else (fresh.state, fresh.closes_at) == (stored.state, stored.closes_at)
+    )
+
+
+def test_the_signature_event_is_the_one_audit_record_would_write(open_petition, make_signer):
+    result = signing.signature_create(actor=make_signer(), petition=open_petition)
+    event = Event.objects.get(action=signing.CONFIRMED_EVENT, subject_id=str(open_petition.pk))
+    assert event.data == {"signature": result.signature.pk}
+    assert event.before is None and event.after is None
+    assert event.hash == audit_services.event_content_hash(event)
+    assert audit_services.audit_verify().ok
 
 
 def test_an_unverified_signer_confirms_by_post_once(open_petition, make_signer, client):
