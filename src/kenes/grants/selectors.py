@@ -196,11 +196,15 @@ def call_applications_for_body(call: Call) -> list[Application]:
     """Every application the body handles (not drafts), with its NGO and the number of submitted sheets."""
     qs = (
         call.applications.exclude(state=Application.State.DRAFT)
-        .select_related("organization", "lot", "award", "contract")
+        .select_related("organization__territory", "lot", "award", "contract")
+        .prefetch_related("organization__sectors", "documents")
         .annotate(sheets_submitted=Count("sheets", filter=Q(sheets__submitted_at__isnull=False)))
         .order_by("lot__position", "lot_id", "rank", "submitted_at", "pk")
     )
-    return list(qs)
+    applications: list[Application] = list(qs)
+    for application in applications:
+        application.call = call  # the call with its criteria, documents and programme, read once
+    return applications
 
 
 def assignments_of_call(call: Call) -> QuerySet[ExpertAssignment]:

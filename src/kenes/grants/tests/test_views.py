@@ -11,7 +11,7 @@ from django.utils import timezone
 from kenes.grants import services
 from kenes.grants.models import Application, Call, ExpertAssignment
 from kenes.organizations.models import Membership
-from kenes.organizations.tests.factories import MembershipFactory
+from kenes.organizations.tests.factories import MembershipFactory, SectorFactory
 
 from .conftest import World, contracted, pdf, scored
 from .factories import CallFactory, RequiredDocumentFactory
@@ -556,3 +556,23 @@ def test_a_milestone_past_its_date_without_an_accepted_report_is_overdue(client,
         due_on=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert "data-milestone-overdue" in client.get(reverse("grants:call", args=[world.call.pk])).text
+
+
+def test_the_manage_page_is_bounded_while_ruling_on_eligibility(client, world, django_assert_max_num_queries):
+    RequiredDocumentFactory(call=world.call, name="Charter")
+    world.call.programme.sectors.add(SectorFactory())
+    Call.objects.filter(pk=world.call.pk).update(require_sector=True, require_territory=True)
+    for index in range(3):
+        services.application_save(
+            actor=world.officers[index],
+            call=world.call,
+            organization=world.ngos[index],
+            title="T",
+            description="D",
+        )
+    Application.objects.update(state="submitted", submitted_at=timezone.now())
+    world.close()
+    client.force_login(world.official)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("grants:call_manage", args=[world.call.pk]))
+    assert response.text.count("Required documents missing: Charter.") == 3
