@@ -576,3 +576,16 @@ def test_the_manage_page_is_bounded_while_ruling_on_eligibility(client, world, d
     with django_assert_max_num_queries(16):
         response = client.get(reverse("grants:call_manage", args=[world.call.pk]))
     assert response.text.count("Required documents missing: Charter.") == 3
+
+
+def test_the_application_page_with_its_contract_is_bounded(client, world, django_assert_max_num_queries):
+    winner, contract = contracted(world)
+    milestone = contract.milestones.get()
+    for kind in ("narrative", "financial"):
+        services.report_submit(
+            actor=world.officers[2], milestone=milestone, kind=kind, text="Done.", spent=Decimal(1)
+        )
+    client.force_login(world.official)
+    with django_assert_max_num_queries(30):  # fixed: the permission checks and one read per relation
+        response = client.get(reverse("grants:application", args=[winner.pk]))
+    assert response.text.count('data-action="review"') == 2
