@@ -156,6 +156,22 @@ def _check_criteria(criteria: Sequence[CriterionSpec]) -> None:
         raise ValidationError(_("Two criteria cannot have the same name."), code="duplicate_criterion")
 
 
+#: The call's eligibility and evaluation fields that ``call_create`` and ``call_update`` accept.
+RULE_FIELDS = frozenset(
+    {
+        "eligibility_text", "require_operating", "require_registration_number", "require_territory",
+        "require_sector", "max_request", "min_cofinancing_percent", "aggregation", "trim_min_experts",
+        "tie_rule", "is_sample",
+    }
+)  # fmt: skip
+
+
+def _check_rule_names(rules: dict[str, Any]) -> None:
+    unknown = set(rules) - RULE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown call fields: {sorted(unknown)}")
+
+
 def call_create(
     *,
     actor: Any,
@@ -177,10 +193,7 @@ def call_create(
     _check_call_dates(opens_at, closes_at)
     _check_lots_of(programme, lots)
     _check_criteria(criteria)
-    allowed = {f.name for f in Call._meta.get_fields()} - {"state", "published_at", "lot_seed", "programme"}
-    unknown = set(rules) - allowed
-    if unknown:
-        raise TypeError(f"unknown call fields: {sorted(unknown)}")
+    _check_rule_names(rules)
     call = Call(
         programme=programme,
         title=(title or "").strip(),
@@ -231,10 +244,7 @@ def call_update(
     _check_call_dates(opens_at, closes_at)
     _check_lots_of(call.programme, lots)
     _check_criteria(criteria)
-    allowed = {f.name for f in Call._meta.get_fields()} - {"state", "published_at", "lot_seed", "programme"}
-    unknown = set(rules) - allowed
-    if unknown:
-        raise TypeError(f"unknown call fields: {sorted(unknown)}")
+    _check_rule_names(rules)
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != Call.State.DRAFT:
