@@ -589,3 +589,34 @@ def test_the_application_page_with_its_contract_is_bounded(client, world, django
     with django_assert_max_num_queries(30):  # fixed: the permission checks and one read per relation
         response = client.get(reverse("grants:application", args=[winner.pk]))
     assert response.text.count('data-action="review"') == 2
+
+
+def test_every_page_renders_with_one_heading_in_russian(client, world):
+    winner, contract = contracted(world)
+    milestone = contract.milestones.get()
+    loser = Application.objects.get(call=world.call, organization=world.ngos[0])
+    assignment = world.call.assignments.first()
+    pages = [
+        (None, reverse("grants:calls")),
+        (None, reverse("grants:call", args=[world.call.pk])),
+        (None, reverse("grants:programme", args=[world.call.programme.pk])),
+        (world.official, reverse("grants:manage")),
+        (world.official, reverse("grants:call_manage", args=[world.call.pk])),
+        (world.official, reverse("grants:application", args=[winner.pk])),
+        (world.official, reverse("grants:final_evaluation", args=[contract.pk])),
+        (world.officers[2], reverse("grants:mine")),
+        (world.officers[2], reverse("grants:report_new", args=[milestone.pk])),
+        (world.officers[0], reverse("grants:complain", args=[loser.pk])),
+        (world.experts[0], reverse("grants:expert")),
+        (world.experts[0], reverse("grants:declare", args=[assignment.pk])),
+        (world.experts[0], reverse("grants:score", args=[winner.pk])),
+    ]
+    for user, url in pages:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        url = url.replace("/en/", "/ru/", 1)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.text.count("<h1") == 1, url
+        assert '<html lang="ru">' in response.text
