@@ -8,7 +8,6 @@ runs, so ``<id>/count.json`` is cacheable for the counting interval.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from kenes.common.csvsafe import csv_response
 from kenes.obligations.models import Kind, Obligation, Response
 
 from .models import Petition, RegionCount
@@ -50,14 +50,6 @@ PETITION_FIELDS = [
     "is_sample",
 ]
 TERRITORY_FIELDS = ["petition_id", "petition_state", "territory_code", "territory", "signatures"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading "'"."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _iso(value: Any) -> str | None:
@@ -146,22 +138,8 @@ def territory_rows() -> Iterator[dict[str, Any]]:
         }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv(rows: Iterable[dict[str, Any]], fields: list[str], filename: str) -> StreamingHttpResponse:
-    writer = csv.DictWriter(_Echo(), fieldnames=fields)
-
-    def lines() -> Iterator[str]:
-        yield writer.writeheader()
-        for row in rows:
-            yield writer.writerow({key: safe_cell(value) for key, value in row.items()})
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(rows, fields, filename)
 
 
 @require_GET

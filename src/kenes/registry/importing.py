@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.audit import services as audit
+from kenes.common.csvsafe import write_csv
 from kenes.organizations.models import Organization
 
-from .csvsafe import write_csv
 from .importrows import (  # noqa: F401  (the columns are part of this module's interface)
     COLUMNS,
     NGO_COLUMNS,

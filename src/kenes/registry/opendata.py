@@ -4,7 +4,6 @@ names, nobody who submitted. Each file is built in a fixed number of queries wha
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -13,8 +12,9 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kenes.common.csvsafe import csv_response
+
 from . import selectors
-from .csvsafe import safe_cell
 from .models import INCOME_FIELDS, AnnualReport, NGOProfile
 
 NGO_FIELDS = [
@@ -125,22 +125,8 @@ def statistics_data() -> dict[str, Any]:
     }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv(rows: Iterable[dict[str, Any]], fields: list[str], filename: str) -> StreamingHttpResponse:
-    writer = csv.DictWriter(_Echo(), fieldnames=fields)
-
-    def lines() -> Iterator[str]:
-        yield writer.writeheader()
-        for row in rows:
-            yield writer.writerow({key: safe_cell(value) for key, value in row.items()})
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(rows, fields, filename)
 
 
 def _json(key: str, rows: Iterable[dict[str, Any]]) -> JsonResponse:

@@ -6,9 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from kenes.common.csvsafe import safe_cell
 from kenes.obligations.models import Kind
 from kenes.obligations.services import obligation_open, obligation_respond
-from kenes.petitions.opendata import safe_cell
 from kenes.petitions.services import signatures_count
 
 from .factories import PetitionFactory, SignatureFactory
