@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kenes.common.models import TimeStampedModel
@@ -87,12 +87,14 @@ class ScoreSheet(TimeStampedModel):
 
 
 class Score(models.Model):
-    """One expert's score on one criterion for one application (within the criterion's scale: the
-    service checks it against the scale; the database keeps it non-negative)."""
+    """One expert's score on one criterion for one application. The criterion's scale is copied
+    onto the row when it is scored, so that the database itself keeps the value within it."""
 
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=0)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=10)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -102,6 +104,10 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="grants_one_score_per_criterion"),
             models.CheckConstraint(condition=Q(value__gte=0), name="grants_score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=F("scale_min"), value__lte=F("scale_max")),
+                name="grants_score_within_scale",
+            ),
         ]
 
     def __str__(self) -> str:

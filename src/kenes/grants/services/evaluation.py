@@ -301,7 +301,12 @@ def sheet_save(
             Score.objects.update_or_create(
                 sheet=sheet,
                 criterion=criterion,
-                defaults={"value": value, "comment": (comments.get(criterion.pk) or "").strip()},
+                defaults={
+                    "value": value,
+                    "scale_min": criterion.scale_min,
+                    "scale_max": criterion.scale_max,
+                    "comment": (comments.get(criterion.pk) or "").strip(),
+                },
             )
         sheet.comment = (comment or "").strip()
         sheet.submitted_at = timezone.now() if submit else None

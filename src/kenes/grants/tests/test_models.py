@@ -41,3 +41,19 @@ def test_a_criterion_scale_goes_up_and_its_weight_is_positive():
         CriterionFactory(scale_min=5, scale_max=5)
     with pytest.raises(IntegrityError), transaction.atomic():
         CriterionFactory(weight=Decimal("0"))
+
+
+def test_a_score_outside_its_scale_is_refused_by_the_database():
+    from kenes.grants.models import ScoreSheet
+
+    from .factories import ExpertAssignmentFactory
+
+    criterion = CriterionFactory(scale_min=1, scale_max=5)
+    assignment = ExpertAssignmentFactory(call=criterion.call)
+    application = ApplicationFactory(call=criterion.call, state=Application.State.SUBMITTED)
+    sheet = ScoreSheet.objects.create(assignment=assignment, application=application)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sheet.scores.create(criterion=criterion, value=Decimal("6"), scale_min=1, scale_max=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sheet.scores.create(criterion=criterion, value=Decimal("0.5"), scale_min=1, scale_max=5)
+    assert sheet.scores.create(criterion=criterion, value=Decimal("5"), scale_min=1, scale_max=5).pk
