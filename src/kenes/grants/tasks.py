@@ -9,3 +9,10 @@ def calls_close_expired_task() -> int:
     from .services import calls_close_expired
 
     return calls_close_expired()
+
+
+@shared_task(name="kenes.grants.tasks.drafts_remind_task")
+def drafts_remind_task() -> int:
+    from .services import drafts_remind
+
+    return drafts_remind()

@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kenes.grants.tasks.calls_close_expired_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Hourly: remind NGOs whose application is still a draft three days before the deadline (once).
+    "grants-remind-drafts": {
+        "task": "kenes.grants.tasks.drafts_remind_task",
+        "schedule": crontab(minute=20),
+    },
     # Daily at 02:10 UTC: flag NGOs that stopped reporting, lift the flag from those that report again.
     "registry-flag-non-reporting": {
         "task": "kenes.registry.tasks.ngos_flag_non_reporting_task",

@@ -19,6 +19,7 @@ from .calls import (
     call_publish,
     call_update,
     calls_close_expired,
+    drafts_remind,
     programme_plan,
 )
 from .evaluation import (
@@ -66,6 +67,7 @@ __all__ = [
     "complaint_file",
     "conflict_declare",
     "contract_create",
+    "drafts_remind",
     "expert_assign",
     "expert_unassign",
     "final_evaluation_record",

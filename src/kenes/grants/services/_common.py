@@ -11,6 +11,7 @@ from kenes.organizations.models import Membership
 
 EMAIL_TEMPLATES = "grants/email/"
 OFFICIAL_ROLES = (Membership.Role.OFFICER, Membership.Role.HEAD)
+APPLICANT_ROLES = (Membership.Role.OFFICER, Membership.Role.HEAD)
 
 
 def record(event: str, actor: Any, obj: models.Model, **data: Any) -> None:

@@ -18,9 +18,8 @@ from kenes.obligations.uploads import check_uploads
 from kenes.organizations.models import Membership, Organization
 
 from ..models import Application, ApplicationDocument, BudgetLine, Call, Lot, RequiredDocument, TeamMember
-from ._common import OFFICIAL_ROLES, field_error, notify, people_of, record
+from ._common import APPLICANT_ROLES, OFFICIAL_ROLES, field_error, notify, people_of, record
 
-APPLICANT_ROLES = (Membership.Role.OFFICER, Membership.Role.HEAD)
 MAX_DOCUMENTS = 20
 MAX_BUDGET_LINES = 100
 

@@ -3,13 +3,14 @@
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +19,8 @@ from kenes.notifications.models import Follow
 from kenes.organizations.models import Organization, Sector, Topic
 from kenes.territories.models import Territory
 
-from ..models import Call, Criterion, Indicator, Lot, Programme, RequiredDocument
-from ._common import field_error, notify, record
+from ..models import Application, Call, Criterion, Indicator, Lot, Programme, RequiredDocument
+from ._common import APPLICANT_ROLES, OFFICIAL_ROLES, field_error, notify, people_of, record
 
 
 @dataclass(frozen=True)
@@ -350,8 +351,51 @@ def call_close(*, actor: Any, call: Call) -> Call:
         call.state = Call.State.CLOSED
         call.closed_at = timezone.now()
         call.save(update_fields=["state", "closed_at", "updated_at"])
-        record("call.closed", actor, call, applications=call.applications.exclude(state="draft").count())
+        received = call.applications.exclude(state__in=["draft", "withdrawn"]).count()
+        record("call.closed", actor, call, applications=received)
+        notify(
+            people_of([call.programme.body_id], OFFICIAL_ROLES),
+            "call_closed",
+            subject=call,
+            url=reverse("grants:call_manage", args=[call.pk]),
+            dedupe_key=f"grants-call-closed:{call.pk}",
+            call=call,
+            received=received,
+        )
     return call
+
+
+#: How long before the deadline the NGOs with a draft are reminded to submit it.
+DRAFT_REMINDER_LEAD = timedelta(days=3)
+
+
+def drafts_remind() -> int:
+    """Remind the officers and heads of NGOs whose application is still a draft that the deadline
+    is near (once per application; the scheduled job). Returns how many applications."""
+    now = timezone.now()
+    drafts = (
+        Application.objects.filter(
+            state=Application.State.DRAFT,
+            call__state=Call.State.PUBLISHED,
+            call__closes_at__gt=now,
+            call__closes_at__lte=now + DRAFT_REMINDER_LEAD,
+        )
+        .select_related("call")
+        .order_by("pk")
+    )
+    count = 0
+    for application in drafts:
+        notify(
+            people_of([application.organization_id], APPLICANT_ROLES),
+            "draft_reminder",
+            subject=application,
+            url=application.get_absolute_url(),
+            dedupe_key=f"grants-draft-reminder:{application.pk}",
+            application=application,
+            call=application.call,
+        )
+        count += 1
+    return count
 
 
 def calls_close_expired() -> int:
