@@ -2,12 +2,10 @@
 in the services and database constraints behind them. Run on PostgreSQL, where the requests
 really overlap; SQLite serialises every write, so there is nothing to race."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from kenes.common.tests.races import run_in_parallel
 from kenes.obligations.models import Response
 from kenes.obligations.services import obligation_respond
 from kenes.obligations.tests.factories import ObligationFactory, member, staffed_body
@@ -17,31 +15,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 REASONS = "The bridge will be repaired in spring, as the district budget for 2027 provides for it."
-
-
-def run_in_parallel(n: int, work: Callable[[], object]) -> list[object]:
-    """Start ``n`` threads at once (each with its own connection) and return what each got."""
-    barrier = threading.Barrier(n)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def target() -> None:
-        barrier.wait()
-        try:
-            outcome: object = work()
-        except Exception as exc:  # noqa: BLE001 - the refusals are what we count
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=target) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

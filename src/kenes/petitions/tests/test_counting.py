@@ -1,9 +1,7 @@
 """The counting job, reconciliation and verification (docs/petitions.md, "Counting")."""
 
 import datetime
-import threading
 import time
-from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections
@@ -11,6 +9,7 @@ from django.utils import timezone
 
 from kenes.audit.models import Event
 from kenes.audit.services import record
+from kenes.common.tests.races import run_in_parallel
 from kenes.notifications.models import Notification
 from kenes.notifications.services import follow
 from kenes.obligations.models import Kind, Obligation
@@ -253,30 +252,6 @@ def test_verify_count_detects_a_mismatch(open_petition, make_signer):
 
 
 # --- PostgreSQL: two counting jobs at once ----------------------------------------------------------------
-
-
-def run_in_parallel(n: int, work: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(n)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def target() -> None:
-        barrier.wait()
-        try:
-            outcome: object = work()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=target) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @postgres_only

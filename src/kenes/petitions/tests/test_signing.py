@@ -10,12 +10,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
-from tests.test_races import run_in_parallel
 
 from kenes.accounts.services import api_token_create
 from kenes.audit import services as audit_services
 from kenes.audit.models import Event
 from kenes.common import localcache
+from kenes.common.tests.races import run_in_parallel
 from kenes.petitions import counting, signing
 from kenes.petitions.models import BlockedEmailDomain, Petition, Signature, SigningLimit
 

@@ -3,14 +3,13 @@ one year, and ten parallel corrections of one version, leave one current version
 only: SQLite serialises every write, so there is nothing to race."""
 
 import datetime
-import threading
-from collections.abc import Callable
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from kenes.common.tests.races import run_in_parallel
 from kenes.organizations.models import Membership
 from kenes.organizations.tests.factories import MembershipFactory
 from kenes.registry import services
@@ -22,30 +21,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="races need PostgreSQL (SQLite serialises every write)"
 )
 VALUES = {"activity_areas": "Education", "expenses": 0}
-
-
-def run_in_parallel(n: int, work: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(n)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def target() -> None:
-        barrier.wait()
-        try:
-            outcome: object = work()
-        except Exception as exc:  # noqa: BLE001 - the refusals are what we count
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=target) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
