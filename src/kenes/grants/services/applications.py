@@ -184,9 +184,13 @@ def application_save(
         application.cofinancing_amount = sum((line.cofinancing for line in budget_lines), Decimal("0"))
         application.full_clean(validate_constraints=False, validate_unique=False)
         created = application.pk is None
+        changed = [
+            "lot", "title", "description", "expected_results", "starts_on", "ends_on", "language",
+            "requested_amount", "cofinancing_amount", "updated_at",
+        ]  # fmt: skip
         try:
             with transaction.atomic():
-                application.save()
+                application.save(update_fields=None if created else changed)
         except IntegrityError as error:
             raise field_error(
                 "organization", _("This organisation has already applied to this call."), "duplicate"

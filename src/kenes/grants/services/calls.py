@@ -255,7 +255,7 @@ def call_update(
         for name, value in rules.items():
             setattr(call, name, value)
         call.full_clean()
-        call.save()
+        call.save(update_fields=["title", "description", "opens_at", "closes_at", *rules, "updated_at"])
         call.lots.set(lots)
         call.criteria.all().delete()
         for position, spec in enumerate(criteria):
