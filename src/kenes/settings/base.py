@@ -47,8 +47,8 @@ INSTALLED_APPS = [
     "kenes.petitions",
     "kenes.appeals",
     "kenes.budgeting",
-    "kenes.grants",
     "kenes.registry",
+    "kenes.grants",
     "kenes.demo",
 ]
 
@@ -180,11 +180,6 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "kenes.notifications.tasks.daily_digest_task",
         "schedule": crontab(hour=1, minute=0),
-    },
-    # The registry's flag for NGOs without reports (docs/registry.md): 02:00 UTC daily, idempotent.
-    "registry-flag-non-operating": {
-        "task": "kenes.registry.tasks.ngos_flag_non_operating_task",
-        "schedule": crontab(hour=2, minute=0),
     },
 }
 
