@@ -63,6 +63,31 @@ def _check_lots(budget: Decimal, lots: Sequence[LotSpec]) -> None:
         )
 
 
+def _create_indicators_and_lots(
+    programme: Programme, indicators: Sequence[IndicatorSpec], lots: Sequence[LotSpec]
+) -> None:
+    for position, spec in enumerate(indicators):
+        indicator = Indicator(
+            programme=programme,
+            name=spec.name.strip(),
+            unit=spec.unit.strip(),
+            target=spec.target,
+            position=position,
+        )
+        indicator.full_clean(exclude=["programme"], validate_unique=False)
+        indicator.save()
+    for position, lot_spec in enumerate(lots):
+        lot = Lot(
+            programme=programme,
+            title=lot_spec.title.strip(),
+            description=lot_spec.description.strip(),
+            budget=lot_spec.budget,
+            position=position,
+        )
+        lot.full_clean(exclude=["programme"], validate_unique=False)
+        lot.save()
+
+
 def programme_plan(
     *,
     actor: Any,
@@ -108,26 +133,7 @@ def programme_plan(
     with transaction.atomic():
         programme.save()
         programme.sectors.set(sectors)
-        for position, spec in enumerate(indicators):
-            indicator = Indicator(
-                programme=programme,
-                name=spec.name.strip(),
-                unit=spec.unit.strip(),
-                target=spec.target,
-                position=position,
-            )
-            indicator.full_clean(exclude=["programme"], validate_unique=False)
-            indicator.save()
-        for position, lot_spec in enumerate(lots):
-            lot = Lot(
-                programme=programme,
-                title=lot_spec.title.strip(),
-                description=lot_spec.description.strip(),
-                budget=lot_spec.budget,
-                position=position,
-            )
-            lot.full_clean(exclude=["programme"], validate_unique=False)
-            lot.save()
+        _create_indicators_and_lots(programme, indicators, lots)
         record(
             "programme.planned",
             actor,

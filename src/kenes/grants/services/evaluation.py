@@ -49,6 +49,32 @@ def _lock_call(call: Call) -> Call:
 # --- eligibility -----------------------------------------------------------------------------------
 
 
+def _check_rulable(call: Call, application: Application) -> None:
+    if call.state != Call.State.CLOSED:
+        raise ValidationError(_("Eligibility is ruled once the call has closed."), code="call_not_closed")
+    if application.state not in (
+        Application.State.SUBMITTED,
+        Application.State.ELIGIBLE,
+        Application.State.INELIGIBLE,
+    ):
+        raise ValidationError(_("Only a submitted application can be ruled on."), code="not_submitted")
+
+
+def _ruling_reason(eligible: bool, failed_a_check: bool, reason: str) -> str:
+    """The reason, required (and not trivial) to rule ineligible or to admit despite a failed check."""
+    reason = (reason or "").strip()
+    if eligible and not failed_a_check:
+        return reason
+    if not reason:
+        message = (
+            _("Give the reason why the application is not eligible.")
+            if not eligible
+            else _("The application failed a check: give the reason why it is eligible all the same.")
+        )
+        raise field_error("reason", message, "reason_required")
+    return obligations.check_reason(reason)
+
+
 def application_rule_eligibility(
     *, actor: Any, application: Application, eligible: bool, reason: str = ""
 ) -> Application:
@@ -59,26 +85,10 @@ def application_rule_eligibility(
     with transaction.atomic():
         call = _lock_call(application.call)
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if call.state != Call.State.CLOSED:
-            raise ValidationError(_("Eligibility is ruled once the call has closed."), code="call_not_closed")
-        if application.state not in (
-            Application.State.SUBMITTED,
-            Application.State.ELIGIBLE,
-            Application.State.INELIGIBLE,
-        ):
-            raise ValidationError(_("Only a submitted application can be ruled on."), code="not_submitted")
+        _check_rulable(call, application)
         checks = eligibility.evaluate(application)
         failed = [c for c in checks if not c.passed]
-        reason = (reason or "").strip()
-        if not eligible or failed:
-            if not reason:
-                message = (
-                    _("Give the reason why the application is not eligible.")
-                    if not eligible
-                    else _("The application failed a check: give the reason why it is eligible all the same.")
-                )
-                raise field_error("reason", message, "reason_required")
-            reason = obligations.check_reason(reason)
+        reason = _ruling_reason(eligible, bool(failed), reason)
         application.state = Application.State.ELIGIBLE if eligible else Application.State.INELIGIBLE
         application.ineligibility_reason = "" if eligible else reason
         application.decision_reason = reason if eligible else ""

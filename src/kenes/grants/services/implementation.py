@@ -140,6 +140,24 @@ def milestone_add(*, actor: Any, contract: Contract, spec: MilestoneSpec) -> Con
     return milestone
 
 
+def _check_report(
+    contract: Contract, kind: str, spent: Decimal | None, values: Mapping[int, Decimal]
+) -> None:
+    if kind not in Report.Kind.values:
+        raise field_error("kind", _("Choose the kind of report."), "kind")
+    if kind == Report.Kind.FINANCIAL and spent is None:
+        raise field_error("spent", _("A financial report states the amount spent."), "spent_required")
+    if spent is not None and spent < 0:
+        raise field_error("spent", _("The amount spent cannot be negative."), "negative")
+    indicators = set(
+        Indicator.objects.filter(programme_id=contract.application.call.programme_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(values) - indicators:
+        raise ValidationError(_("Choose an indicator of this programme."), code="other_indicator")
+
+
 def report_submit(
     *,
     actor: Any,
@@ -154,20 +172,8 @@ def report_submit(
     contract = milestone.contract
     require_perm(actor, "grants.report_contract", contract)
     _require_active(contract)
-    if kind not in Report.Kind.values:
-        raise field_error("kind", _("Choose the kind of report."), "kind")
-    if kind == Report.Kind.FINANCIAL and spent is None:
-        raise field_error("spent", _("A financial report states the amount spent."), "spent_required")
-    if spent is not None and spent < 0:
-        raise field_error("spent", _("The amount spent cannot be negative."), "negative")
     values = values or {}
-    indicators = set(
-        Indicator.objects.filter(programme_id=contract.application.call.programme_id).values_list(
-            "pk", flat=True
-        )
-    )
-    if set(values) - indicators:
-        raise ValidationError(_("Choose an indicator of this programme."), code="other_indicator")
+    _check_report(contract, kind, spent, values)
     with transaction.atomic():
         report = Report(
             contract=contract,
