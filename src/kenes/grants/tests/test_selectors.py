@@ -93,14 +93,22 @@ def test_closing_tells_the_body_and_drafts_near_the_deadline_are_reminded_once(w
 
     world.apply(1)
     services.application_save(
-        actor=world.officers[0], call=world.call, organization=world.ngos[0], title="Unfinished", description="D"
+        actor=world.officers[0],
+        call=world.call,
+        organization=world.ngos[0],
+        title="Unfinished",
+        description="D",
     )
     assert drafts_remind_task.delay().get() == 0  # the deadline is 30 days away
     Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() + datetime.timedelta(days=2))
     assert drafts_remind_task.delay().get() == 1
     drafts_remind_task.delay().get()
-    assert Notification.objects.filter(recipient=world.officers[0], event="grants.draft_reminder").count() == 1
-    assert not Notification.objects.filter(recipient=world.officers[1], event="grants.draft_reminder").exists()
+    assert (
+        Notification.objects.filter(recipient=world.officers[0], event="grants.draft_reminder").count() == 1
+    )
+    assert not Notification.objects.filter(
+        recipient=world.officers[1], event="grants.draft_reminder"
+    ).exists()
     world.close()
     closed = Notification.objects.get(recipient=world.official, event="grants.call_closed")
     assert "1 application" in closed.body
