@@ -488,6 +488,9 @@ def _save_application(request: HttpRequest, call: Call, application: Application
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
+    if not call.is_accepting:
+        messages.error(request, _("This call is not open for applications."))
+        return redirect("grants:call", pk=pk)
     if not selectors.ngos_of(request.user).exists():
         return render(request, "grants/no_ngo.html", {"call": call}, status=403)
     return _save_application(request, call, None)

@@ -620,3 +620,10 @@ def test_every_page_renders_with_one_heading_in_russian(client, world):
         assert response.status_code == 200, url
         assert response.text.count("<h1") == 1, url
         assert '<html lang="ru">' in response.text
+
+
+def test_the_apply_page_of_a_closed_call_says_so(client, world):
+    world.close()
+    client.force_login(world.officers[0])
+    response = client.get(reverse("grants:apply", args=[world.call.pk]), follow=True)
+    assert "This call is not open for applications." in response.text
