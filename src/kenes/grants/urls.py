@@ -35,5 +35,6 @@ urlpatterns = [
     path("milestones/<int:pk>/report/", views.report_new, name="report_new"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("contracts/<int:pk>/notes/", views.monitoring_note, name="monitoring_note"),
+    path("contracts/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("contracts/<int:pk>/evaluation/", views.final_evaluation, name="final_evaluation"),
 ]

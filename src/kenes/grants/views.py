@@ -528,6 +528,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_view_scores": user.has_perm("grants.view_scores", application),
         "review_form": forms.ReviewForm(),
         "note_form": forms.MonitoringNoteForm(),
+        "milestone_form": forms.MilestoneForm(indicators=list(application.call.programme.indicators.all())),
         "tie": selectors.tie_explanation(application),
     }
     return render(request, "grants/application_detail.html", context)
@@ -788,6 +789,26 @@ def monitoring_note(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.monitoring_note_add(actor=request.user, contract=contract, **form.cleaned_data),
         _("The monitoring note is added."),
+        "grants:application",
+        contract.application_id,
+    )
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
+    indicators = list(contract.application.call.programme.indicators.all())
+    form = forms.MilestoneForm(request.POST, indicators=indicators)
+    if not form.is_valid() or not form.cleaned_data.get("title"):
+        messages.error(request, _("Give the milestone's title, deliverable and due date."))
+        return redirect("grants:application", pk=contract.application_id)
+    data = form.cleaned_data
+    spec = services.MilestoneSpec(data["title"], data["deliverable"], data["due_on"], form.targets())
+    return _post_service(
+        request,
+        lambda: services.milestone_add(actor=request.user, contract=contract, spec=spec),
+        _("The milestone is added."),
         "grants:application",
         contract.application_id,
     )

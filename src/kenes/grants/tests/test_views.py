@@ -627,3 +627,21 @@ def test_the_apply_page_of_a_closed_call_says_so(client, world):
     client.force_login(world.officers[0])
     response = client.get(reverse("grants:apply", args=[world.call.pk]), follow=True)
     assert "This call is not open for applications." in response.text
+
+
+def test_the_body_adds_a_milestone_inside_the_contract_period(client, world):
+    winner, contract = contracted(world)
+    client.force_login(world.official)
+    url = reverse("grants:milestone_add", args=[contract.pk])
+    late = contract.ends_on + datetime.timedelta(days=1)
+    response = client.post(
+        url, {"title": "Late", "deliverable": "x", "due_on": late.isoformat()}, follow=True
+    )
+    assert "within the contract" in response.text
+    due = contract.starts_on + datetime.timedelta(days=10)
+    client.post(url, {"title": "Visit", "deliverable": "A visit report", "due_on": due.isoformat()})
+    assert [m.title for m in contract.milestones.order_by("due_on")] == ["Visit", "Training"]
+    client.force_login(world.officers[2])
+    assert (
+        client.post(url, {"title": "Mine", "deliverable": "x", "due_on": due.isoformat()}).status_code == 403
+    )
