@@ -645,3 +645,32 @@ def test_the_body_adds_a_milestone_inside_the_contract_period(client, world):
     assert (
         client.post(url, {"title": "Mine", "deliverable": "x", "due_on": due.isoformat()}).status_code == 403
     )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "<script>alert(1)</script>"},
+        {"page": "<x>", "per_page": "-1"},
+        {"territory": "'", "sector": "x", "state": "draft", "order": "evil"},
+        {"q": "\u202etxt.exe", "per_page": "1000000000"},
+    ],
+)
+def test_the_calls_list_survives_hostile_parameters(client, world, params):
+    CallFactory(programme=world.call.programme, title="<script>alert(2)</script>")
+    response = client.get(reverse("grants:calls"), params)
+    assert response.status_code == 200
+    assert "<script>alert(" not in response.text
+
+
+def test_markup_in_an_application_is_escaped(client, world):
+    application = services.application_save(
+        actor=world.officers[0],
+        call=world.call,
+        organization=world.ngos[0],
+        title="<img src=x onerror=alert(1)>",
+        description="<script>alert(1)</script>",
+    )
+    client.force_login(world.officers[0])
+    text = client.get(reverse("grants:application", args=[application.pk])).text
+    assert "<script>alert(1)</script>" not in text and "<img src=x" not in text
