@@ -183,7 +183,7 @@ class CallForm(forms.Form):
     )
     max_request = _money(label=_("Largest amount one application may request"), required=False)
     min_cofinancing_percent = forms.DecimalField(
-        label=_("Minimum co-financing, % of the project's cost"),
+        label=_("Minimum co-financing (percent of the project's cost)"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("100"),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenes.common.models import TimeStampedModel
 
@@ -105,7 +106,7 @@ class Report(TimeStampedModel):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reports")
     milestone = models.ForeignKey(ContractMilestone, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    text = models.TextField(_("report"))
+    text = models.TextField(pgettext_lazy("grant report", "report"))
     spent = models.DecimalField(_("amount spent"), null=True, blank=True, max_digits=16, decimal_places=2)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(
@@ -124,8 +125,8 @@ class Report(TimeStampedModel):
     return_reason = models.TextField(_("reason for return"), blank=True)
 
     class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name = pgettext_lazy("grant report", "report")
+        verbose_name_plural = pgettext_lazy("grant report", "reports")
         ordering = ["submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenes.common.models import TimeStampedModel
 from kenes.territories.models import Country
@@ -34,7 +35,7 @@ class Programme(TimeStampedModel):
 
     body = models.ForeignKey(
         "organizations.Organization",
-        verbose_name=_("body"),
+        verbose_name=pgettext_lazy("state body", "body"),
         on_delete=models.PROTECT,
         related_name="grant_programmes",
     )
@@ -157,7 +158,7 @@ class Call(TimeStampedModel):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("call for applications", "Closed")
         EVALUATED = "evaluated", _("Evaluated")
         AWARDED = "awarded", _("Awarded")
 
@@ -202,7 +203,7 @@ class Call(TimeStampedModel):
         decimal_places=2,
     )
     min_cofinancing_percent = models.DecimalField(
-        _("minimum co-financing, % of the project's cost"),
+        _("minimum co-financing (percent of the project's cost)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -228,7 +229,7 @@ class Call(TimeStampedModel):
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("call for applications", "closed"), null=True, blank=True)
     evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
     created_by = models.ForeignKey(
