@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenes.common.models import TimeStampedModel
 from kenes.territories.models import Country
@@ -246,7 +247,7 @@ class Response(TimeStampedModel):
     reasons = models.TextField(_("reasons"))
     organization = models.ForeignKey(
         "organizations.Organization",
-        verbose_name=_("body"),
+        verbose_name=pgettext_lazy("state body", "body"),
         on_delete=models.PROTECT,
         related_name="responses",
     )
@@ -310,7 +311,7 @@ class Commitment(TimeStampedModel):
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="commitments")
     organization = models.ForeignKey(
         "organizations.Organization",
-        verbose_name=_("body"),
+        verbose_name=pgettext_lazy("state body", "body"),
         on_delete=models.PROTECT,
         related_name="commitments",
     )
@@ -392,7 +393,10 @@ class Step(models.Model):
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=30, choices=Kind.choices)
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("body"), on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization",
+        verbose_name=pgettext_lazy("state body", "body"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
