@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kenes.accounts.tests.factories import UserFactory
 from kenes.organizations.models import Membership
 from kenes.organizations.tests.factories import MembershipFactory, SectorFactory
 from kenes.registry.models import AnnualReport, NGOProfile
+from kenes.registry.tests.factories import NGOFactory
 from kenes.territories.models import Territory
 from kenes.territories.tests.factories import TerritoryFactory
 
@@ -121,3 +123,58 @@ def test_import_report_and_correct(page, journey):
     page.goto("/en/registry/statistics/")
     assert page.locator("#territory-table tr[data-key='710000000'] td").first.inner_text() == "3"
     assert page.locator("h1").count() == 1
+
+
+def test_a_head_reports_and_corrects_in_russian_and_a_visitor_reads_it(page, journey):
+    """The second language: every label, button and message on the way is the Russian catalogue's."""
+    ngo = NGOFactory(organization__name="Жарық")
+    MembershipFactory(organization=ngo.organization, user=journey["head"], role=Membership.Role.HEAD)
+    journey["head"].language = "ru"
+    journey["head"].save(update_fields=["language"])
+    year = timezone.localdate().year - 1
+    with translation.override("ru"):
+        submit_link = gettext("Submit a report")
+        correct_link = gettext("Correct this report")
+        corrected = gettext(
+            "This version has been corrected. It is kept for the record; the current version is listed below."
+        )
+        version_one = gettext("Version %(number)s") % {"number": 1}
+    assert submit_link != "Submit a report"  # the catalogue has it
+
+    page.context.clear_cookies()
+    page.goto("/ru/accounts/login/")
+    page.locator("input[name=login]").fill("head@example.org")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/ru/me/$"))
+    page.goto(f"/ru/registry/{ngo.pk}/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    page.get_by_role("link", name=submit_link).click()
+    page.locator("[name=year]").fill(str(year))
+    page.locator("[name=activity_areas]").fill("Инклюзивное образование в сельских школах")
+    page.locator("[name=projects_count]").fill("1")
+    page.locator("[name=beneficiaries_reached]").fill("120")
+    page.locator("[name=income_grants]").fill("-5")  # refused, and nothing typed is lost
+    page.locator("[name=expenses]").fill("400000")
+    page.locator("main form button[type=submit]").click()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and re.search("[а-яА-Я]", summary.inner_text())
+    assert page.locator("[name=activity_areas]").input_value().startswith("Инклюзивное")
+    page.locator("[name=income_grants]").fill("450000")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/ru/registry/reports/\d+/$"))
+
+    page.get_by_role("link", name=correct_link).click()
+    page.locator("[name=beneficiaries_reached]").fill("115")
+    page.locator("[name=reason]").fill("Пятерых участников посчитали дважды.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/ru/registry/reports/\d+/$"))
+    assert AnnualReport.objects.get(ngo=ngo, year=year, is_current=True).beneficiaries_reached == 115
+
+    page.context.clear_cookies()
+    page.goto(f"/ru/registry/{ngo.pk}/")
+    assert page.locator(f"tr[data-year='{year}'] td").nth(1).inner_text() == "115"
+    page.locator(f"tr[data-year='{year}'] a").click()
+    assert "Пятерых участников посчитали дважды." in page.content()
+    page.get_by_role("link", name=version_one).click()
+    assert corrected in page.locator("main").inner_text()
