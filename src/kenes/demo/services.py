@@ -31,6 +31,9 @@ class DemoResult:
     blocks_sealed: int = 0
     petitions_created: int = 0
     appeals_created: int = 0
+    budgeting_created: bool = False
+    registry_created: bool = False
+    grants_created: int = 0
 
 
 def demo_admin_ensure() -> tuple[User, str | None]:
@@ -105,16 +108,16 @@ def demo_load() -> DemoResult:
     result.organizations_created = demo_organizations_ensure(actor=admin)
     from .budgeting import demo_budgeting_ensure
 
-    demo_budgeting_ensure(admin=admin)
+    result.budgeting_created = demo_budgeting_ensure(admin=admin)
     from .voice import demo_appeals_ensure, demo_petitions_ensure
 
     result.petitions_created = demo_petitions_ensure(admin=admin)
     result.appeals_created = demo_appeals_ensure(admin=admin)
     from .registry import demo_registry_ensure
 
-    demo_registry_ensure(admin=admin)
+    result.registry_created = demo_registry_ensure(admin=admin)
     from .grants import demo_grants_ensure
 
-    demo_grants_ensure(admin=admin)
+    result.grants_created = demo_grants_ensure(admin=admin)
     result.blocks_sealed = len(audit_seal_all())
     return result

@@ -19,6 +19,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sample petitions: {result.petitions_created} new; sample appeals: {result.appeals_created} new."
         )
+        loaded = {True: "loaded", False: "already there"}
+        self.stdout.write(
+            f"Sample participatory budget: {loaded[result.budgeting_created]}; "
+            f"sample NGO registry: {loaded[result.registry_created]}; "
+            f"sample grant call: {loaded[bool(result.grants_created)]}."
+        )
         self.stdout.write(f"Audit log: {result.blocks_sealed} new block(s) sealed.")
         if result.admin_password:
             self.stdout.write(
