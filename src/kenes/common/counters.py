@@ -9,10 +9,15 @@ through ``cache.incr`` and ``cache.add``.
 
 The keys are the cache's own (``cache.make_key``), so ``cache.get(key)`` reads a counter and
 ``cache.clear()`` resets them all.
+
+**Redis down** (RELIABILITY F4): the limits fail open. ``hit`` logs a warning and counts nothing, so
+signing goes on (one signature per person is the database's constraint, not a counter's); the client
+gives up after ``SOCKET_TIMEOUT`` seconds, so a hung Redis cannot pile up requests.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -21,26 +26,32 @@ from django.conf import settings
 from django.core.cache import cache
 
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+#: Seconds the Redis client waits to connect or for a reply before the limits fail open.
+SOCKET_TIMEOUT = 0.5
 
-_client: Any = None
-_client_lock = threading.Lock()
+logger = logging.getLogger(__name__)
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
 
 
 def _redis() -> Any:
     """The process's Redis client for the default cache, or None when the cache is not Redis."""
-    global _client
     config = settings.CACHES["default"]
     if config.get("BACKEND") != REDIS_BACKEND:
         return None
-    if _client is None:
-        with _client_lock:
-            if _client is None:
+    location = config["LOCATION"]
+    url = location[0] if isinstance(location, list | tuple) else str(location).split(",")[0]
+    client = _clients.get(url)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(url)
+            if client is None:
                 import redis
 
-                location = config["LOCATION"]
-                url = location[0] if isinstance(location, list | tuple) else str(location).split(",")[0]
-                _client = redis.Redis.from_url(url, **config.get("OPTIONS", {}))
-    return _client
+                options = {"socket_connect_timeout": SOCKET_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT}
+                options.update(config.get("OPTIONS", {}))
+                client = _clients[url] = redis.Redis.from_url(url, **options)
+    return client
 
 
 def _hit_one(key: str, window: int) -> int:
@@ -63,10 +74,16 @@ def hit(counters: Sequence[tuple[str, int]]) -> list[int]:
     client = _redis()
     if client is None:
         return [_hit_one(key, window) for key, window in counters]
+    import redis
+
     pipe = client.pipeline(transaction=False)
     for key, window in counters:
         full = cache.make_key(key)
         pipe.incr(full)
         pipe.expire(full, window, nx=True)
-    replies = pipe.execute()
+    try:
+        replies = pipe.execute()
+    except redis.RedisError:
+        logger.warning("rate-limit counters unavailable (Redis): this event is not counted", exc_info=True)
+        return [0] * len(counters)
     return [int(replies[2 * i]) for i in range(len(counters))]

@@ -279,3 +279,15 @@ def test_twenty_parallel_signatures_of_one_person_make_one_row(open_petition, ma
     assert len(refused) == 19 and all(r.code == "duplicate" for r in refused)
     assert Signature.objects.filter(petition=open_petition).count() == 1
     assert events(open_petition, signing.CONFIRMED_EVENT) == 1
+
+
+def test_signing_goes_on_when_redis_is_down(settings, open_petition, make_signer, caplog):
+    """RELIABILITY F4: the rate limits fail open; the signature counts, once, as usual."""
+    from kenes.common import counters
+
+    signer = make_signer()
+    settings.CACHES = {"default": {"BACKEND": counters.REDIS_BACKEND, "LOCATION": "redis://127.0.0.1:1/0"}}
+    result = signing.signature_create(actor=signer, petition=open_petition, ip_address="10.0.0.1")
+    assert not result.needs_confirmation and result.signature.flagged_at is None
+    assert counted(open_petition) == 1
+    assert "rate-limit counters unavailable" in caplog.text

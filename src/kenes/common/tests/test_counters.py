@@ -1,0 +1,54 @@
+"""Rate-limit counters (kenes.common.counters): one Redis round trip when the cache is Redis, the
+cache's incr/add otherwise, and failing open when Redis is down (RELIABILITY F4)."""
+
+import socket
+import uuid
+
+import pytest
+
+from kenes.common import counters
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _redis_cache(settings, url: str) -> None:
+    # Django's test signals rebuild the cache handlers when CACHES changes (and again on restore).
+    settings.CACHES = {
+        "default": {"BACKEND": counters.REDIS_BACKEND, "LOCATION": url, "KEY_PREFIX": uuid.uuid4().hex}
+    }
+
+
+def test_without_redis_the_cache_counts_each_key_in_its_window():
+    assert counters.hit([("a", 60), ("b", 60)]) == [1, 1]
+    assert counters.hit([("a", 60), ("b", 60)]) == [2, 2]
+    assert counters.hit([("a", 60)]) == [3]
+    assert counters.hit([]) == []
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_on_redis_the_counters_count_and_expire_with_their_window(settings):
+    _redis_cache(settings, REDIS_URL)
+    from django.core.cache import cache
+
+    assert counters.hit([("x", 60), ("y", 3600)]) == [1, 1]
+    assert counters.hit([("x", 60), ("y", 3600)]) == [2, 2]
+    assert cache.get("x") == 2  # the cache's own key: readable (and cleared) through the cache
+    client = counters._redis()
+    assert 0 < client.ttl(cache.make_key("x")) <= 60
+    assert 3540 < client.ttl(cache.make_key("y")) <= 3600
+    cache.clear()
+    assert counters.hit([("x", 60)]) == [1]
+
+
+def test_when_redis_is_down_the_limits_fail_open_and_say_so(settings, caplog):
+    _redis_cache(settings, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    assert counters.hit([("x", 60), ("y", 60)]) == [0, 0]
+    assert "rate-limit counters unavailable" in caplog.text
