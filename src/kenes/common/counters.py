@@ -25,7 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+REDIS_BACKENDS = ("django.core.cache.backends.redis.RedisCache", "kenes.common.cache.ResilientRedisCache")
+REDIS_BACKEND = REDIS_BACKENDS[1]  # what the settings choose when REDIS_URL is set
 #: Seconds the Redis client waits to connect or for a reply before the limits fail open.
 SOCKET_TIMEOUT = 0.5
 
@@ -37,7 +38,7 @@ _clients_lock = threading.Lock()
 def _redis() -> Any:
     """The process's Redis client for the default cache, or None when the cache is not Redis."""
     config = settings.CACHES["default"]
-    if config.get("BACKEND") != REDIS_BACKEND:
+    if config.get("BACKEND") not in REDIS_BACKENDS:
         return None
     location = config["LOCATION"]
     url = location[0] if isinstance(location, list | tuple) else str(location).split(",")[0]

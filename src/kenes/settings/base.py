@@ -106,6 +106,9 @@ CACHES = {
         default=f"{REDIS_URL.replace('redis://', 'rediscache://')}" if REDIS_URL else "locmemcache://",
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Fails open when Redis is down: pages and signing go on (kenes.common.cache, RELIABILITY F4).
+    CACHES["default"]["BACKEND"] = "kenes.common.cache.ResilientRedisCache"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
