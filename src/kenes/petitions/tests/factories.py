@@ -3,7 +3,7 @@
 ``PetitionFactory()`` is an open regional petition (opened a day ago, closing in 90 days) addressed
 to a state body, with its terms set directly (threshold 100, verification level 1).
 ``PetitionFactory(state="draft")`` (or pending, rejected, closed) arranges the dates and moderation
-fields to fit that state. ``SignatureFactory`` writes a counted signature (confirmed now) directly,
+fields to fit that state. ``SignatureFactory`` writes a counted signature (confirmed a second ago) directly,
 bypassing the signing service: use ``kenes.petitions.signing.signature_create`` to test signing.
 """
 
@@ -102,5 +102,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     email_canonical = factory.LazyAttribute(lambda o: o.user.email.lower())
     region = factory.LazyAttribute(lambda o: region_of(o.user))
     show_name = False
-    created_at = factory.LazyFunction(timezone.now)
+    # A moment ago: the counting job's window ends at the database's clock, which on SQLite has only
+    # millisecond precision, so a Python stamp of "now" could fall just after it and not be counted.
+    created_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(seconds=1))
     confirmed_at = factory.SelfAttribute("created_at")
