@@ -1,29 +1,20 @@
 """The Redis cache fails open (RELIABILITY F4): with Redis unreachable, cache reads miss, writes are
 dropped, and pages, logins and the API still answer."""
 
-import socket
 import uuid
 
 import pytest
 from django.urls import reverse
 
 from kenes.common.cache import ResilientRedisCache
+from kenes.common.tests.redis import DOWN_URL, UP_URL, needs_redis
 
-DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 BACKEND = "kenes.common.cache.ResilientRedisCache"
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
 def redis_down(settings):
-    settings.CACHES = {"default": {"BACKEND": BACKEND, "LOCATION": DOWN}}
+    settings.CACHES = {"default": {"BACKEND": BACKEND, "LOCATION": DOWN_URL}}
 
 
 def test_with_redis_down_the_cache_misses_and_drops_writes(redis_down, caplog):
@@ -49,12 +40,12 @@ def test_with_redis_down_pages_logins_and_the_api_answer(redis_down, client, ali
     assert client.get("/api/v1/petitions").status_code == 200
 
 
-@pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
+@needs_redis
 def test_with_redis_up_it_is_the_redis_cache(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": BACKEND,
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": UP_URL,
             "KEY_PREFIX": uuid.uuid4().hex,
         }
     }

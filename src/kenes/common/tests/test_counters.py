@@ -1,22 +1,10 @@
 """Rate-limit counters (kenes.common.counters): one Redis round trip when the cache is Redis, the
 cache's incr/add otherwise, and failing open when Redis is down (RELIABILITY F4)."""
 
-import socket
 import uuid
 
-import pytest
-
 from kenes.common import counters
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
+from kenes.common.tests.redis import DOWN_URL, UP_URL, needs_redis
 
 
 def _redis_cache(settings, url: str) -> None:
@@ -33,9 +21,9 @@ def test_without_redis_the_cache_counts_each_key_in_its_window():
     assert counters.hit([]) == []
 
 
-@pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
+@needs_redis
 def test_on_redis_the_counters_count_and_expire_with_their_window(settings):
-    _redis_cache(settings, REDIS_URL)
+    _redis_cache(settings, UP_URL)
     from django.core.cache import cache
 
     assert counters.hit([("x", 60), ("y", 3600)]) == [1, 1]
@@ -49,6 +37,6 @@ def test_on_redis_the_counters_count_and_expire_with_their_window(settings):
 
 
 def test_when_redis_is_down_the_limits_fail_open_and_say_so(settings, caplog):
-    _redis_cache(settings, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    _redis_cache(settings, DOWN_URL)  # nothing listens on port 1
     assert counters.hit([("x", 60), ("y", 60)]) == [0, 0]
     assert "rate-limit counters unavailable" in caplog.text
