@@ -124,11 +124,25 @@ def moderation_queue(user: Any = None) -> QuerySet[Petition]:
     if user is not None and not staff_moderates(user):
         if not getattr(user, "is_authenticated", False):
             return qs.none()
-        bodies = Membership.objects.filter(user_id=user.pk, role__in=MODERATOR_ROLES).values(
-            "organization_id"
-        )
-        qs = qs.filter(addressee__in=bodies).exclude(author_id=user.pk)
+        qs = qs.filter(addressee__in=_bodies_moderated_by(user)).exclude(author_id=user.pk)
     return qs.order_by("submitted_at", "pk")
+
+
+def held_signatures(user: Any) -> QuerySet[Signature]:
+    """Live signatures held back by the rate limits and not counted, on the petitions ``user``
+    moderates (all of them for staff moderators), oldest first."""
+    qs = Signature.objects.filter(
+        flagged_at__isnull=False, confirmed_at__isnull=True, withdrawn_at__isnull=True
+    )
+    if not staff_moderates(user):
+        qs = qs.filter(petition__addressee__in=_bodies_moderated_by(user)).exclude(
+            petition__author_id=user.pk
+        )
+    return qs.select_related("petition", "user").order_by("created_at", "pk")
+
+
+def _bodies_moderated_by(user: Any) -> QuerySet[Any]:
+    return Membership.objects.filter(user_id=user.pk, role__in=MODERATOR_ROLES).values("organization_id")
 
 
 def region_counts(petition: Petition) -> list[RegionCount]:

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,12 +24,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kenes.common.pagination import PageRequest, paginate
-from kenes.organizations.models import Membership
 
 from . import selectors, services, signing
 from .forms import ModerateForm, PetitionFilterForm, PetitionForm, SignForm
 from .models import Petition, Signature
-from .rules import MODERATOR_ROLES, staff_moderates
 
 State = Petition.State
 
@@ -353,20 +350,6 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_queue(request, (petition, form), status=400)
 
 
-def _held_signatures(user: Any) -> QuerySet[Signature]:
-    """Live signatures held back by the rate limits and not counted, on the petitions ``user``
-    moderates (all of them for staff moderators), oldest first."""
-    qs = Signature.objects.filter(
-        flagged_at__isnull=False, confirmed_at__isnull=True, withdrawn_at__isnull=True
-    )
-    if not staff_moderates(user):
-        bodies = Membership.objects.filter(user_id=user.pk, role__in=MODERATOR_ROLES).values(
-            "organization_id"
-        )
-        qs = qs.filter(petition__addressee__in=bodies).exclude(petition__author_id=user.pk)
-    return qs.select_related("petition", "user").order_by("created_at", "pk")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def held(request: HttpRequest) -> HttpResponse:
@@ -376,7 +359,7 @@ def held(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         signature_id = request.POST.get("signature", "")
         signature = (
-            _held_signatures(request.user).filter(pk=int(signature_id)).first()
+            selectors.held_signatures(request.user).filter(pk=int(signature_id)).first()
             if signature_id.isdigit()
             else None
         )
@@ -398,7 +381,7 @@ def held(request: HttpRequest) -> HttpResponse:
                     ),
                 )
         return redirect("petitions:held")
-    page = paginate(_held_signatures(request.user), PageRequest.from_params(request.GET))
+    page = paginate(selectors.held_signatures(request.user), PageRequest.from_params(request.GET))
     return render(request, "petitions/held.html", {"page": page})
 
 
