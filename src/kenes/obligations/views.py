@@ -166,6 +166,18 @@ def _act(
     return _render_detail(request, detail, {key: form}, status=400)
 
 
+def _new_obligation_if_visible(request: HttpRequest) -> Callable[[Any, selectors.ObligationDetail], Any]:
+    """Where to go after an action that opens an obligation of another body (forwarding, contest):
+    there only if this person may see it (a private appeal's is not visible to the forwarding
+    official); otherwise stay on this one."""
+
+    def target(new: Any, detail: selectors.ObligationDetail) -> tuple[str, int]:
+        visible = request.user.has_perm("obligations.view_obligation", new)
+        return ("obligations:detail", new.pk if visible else detail.obligation.pk)
+
+    return target
+
+
 @login_required
 @require_POST
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
@@ -215,12 +227,7 @@ def redirect_to_body(request: HttpRequest, pk: int) -> HttpResponse:
         "redirect",
         run,
         _("The obligation has been forwarded to the competent body and the author told."),
-        # The new obligation belongs to the other body: go there only if this person may see it
-        # (a private appeal's is not visible to the forwarding official); otherwise stay here.
-        target=lambda new, detail: (
-            "obligations:detail",
-            new.pk if request.user.has_perm("obligations.view_obligation", new) else detail.obligation.pk,
-        ),
+        target=_new_obligation_if_visible(request),
     )
 
 
@@ -272,12 +279,7 @@ def contest(request: HttpRequest, pk: int) -> HttpResponse:
         "contest",
         run,
         _("Your objection has been sent to the supervising body, which must answer it."),
-        # The new obligation belongs to the other body: go there only if this person may see it
-        # (a private appeal's is not visible to the forwarding official); otherwise stay here.
-        target=lambda new, detail: (
-            "obligations:detail",
-            new.pk if request.user.has_perm("obligations.view_obligation", new) else detail.obligation.pk,
-        ),
+        target=_new_obligation_if_visible(request),
     )
 
 
