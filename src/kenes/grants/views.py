@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kenes.common.pagination import PageRequest, paginate
+from kenes.common.permissions import require_perm
 
 from . import forms, selectors, services
 from .models import Application, ApplicationDocument, Call, Contract, ContractMilestone, Report
@@ -32,11 +33,6 @@ def _add_errors(form: django_forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -236,7 +232,7 @@ def _save_call(request: HttpRequest, programme: Any, call: Call | None) -> HttpR
 @require_http_methods(["GET", "POST"])
 def call_new(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(pk)
-    _require(request, "grants.add_call", programme)
+    require_perm(request.user, "grants.add_call", programme)
     return _save_call(request, programme, None)
 
 
@@ -244,7 +240,7 @@ def call_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     if call.state != Call.State.DRAFT:
         messages.error(request, _("Only a draft call can be changed."))
         return redirect("grants:call_manage", pk=pk)
@@ -255,7 +251,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def expert_unassign(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.assignment_get(pk)
-    _require(request, "grants.manage_call", assignment.call)
+    require_perm(request.user, "grants.manage_call", assignment.call)
     return _post_service(
         request,
         lambda: services.expert_unassign(actor=request.user, assignment=assignment),
@@ -269,7 +265,7 @@ def expert_unassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     applications = selectors.call_applications_for_body(call)
     rows = [
         {
@@ -293,7 +289,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     return _post_service(
         request,
         lambda: services.call_publish(actor=request.user, call=call),
@@ -307,7 +303,7 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_close(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     return _post_service(
         request,
         lambda: services.call_close(actor=request.user, call=call),
@@ -321,7 +317,7 @@ def call_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_rank(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     return _post_service(
         request,
         lambda: services.call_rank(actor=request.user, call=call),
@@ -335,7 +331,7 @@ def call_rank(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(pk)
-    _require(request, "grants.manage_application", application)
+    require_perm(request.user, "grants.manage_application", application)
     form = forms.EligibilityForm(request.POST, prefix=f"a{application.pk}")
     if form.is_valid():
         try:
@@ -361,7 +357,7 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def expert_assign(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     form = forms.AssignExpertForm(request.POST)
     if form.is_valid():
         expert = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
@@ -384,7 +380,7 @@ def expert_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_award(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(pk)
-    _require(request, "grants.manage_call", call)
+    require_perm(request.user, "grants.manage_call", call)
     applications = [
         a for a in selectors.call_applications_for_body(call) if a.state == Application.State.SCORED
     ]
@@ -500,7 +496,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    _require(request, "grants.change_application", application)
+    require_perm(request.user, "grants.change_application", application)
     if application.state != Application.State.DRAFT:
         messages.error(request, _("Only a draft application can be changed."))
         return redirect("grants:application", pk=pk)
@@ -538,7 +534,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    _require(request, "grants.change_application", application)
+    require_perm(request.user, "grants.change_application", application)
     return _post_service(
         request,
         lambda: services.application_submit(actor=request.user, application=application),
@@ -552,7 +548,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    _require(request, "grants.change_application", application)
+    require_perm(request.user, "grants.change_application", application)
     return _post_service(
         request,
         lambda: services.application_withdraw(actor=request.user, application=application),
@@ -573,7 +569,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def complain(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    _require(request, "grants.complain_application", application)
+    require_perm(request.user, "grants.complain_application", application)
     form = forms.ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -632,7 +628,7 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    _require(request, "grants.score_application", application)
+    require_perm(request.user, "grants.score_application", application)
     criteria = list(application.call.criteria.all())
     sheet = selectors.sheet_of(request.user, application)
     initial: dict[str, Any] = {}
@@ -677,7 +673,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    _require(request, "grants.manage_application", application)
+    require_perm(request.user, "grants.manage_application", application)
     data = request.POST if request.method == "POST" else None
     form = forms.ContractForm(data)
     indicators = list(application.call.programme.indicators.all())
@@ -716,7 +712,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
         "grants.view_application", milestone.contract.application
     ):
         raise Http404("No such milestone.")
-    _require(request, "grants.report_contract", milestone.contract)
+    require_perm(request.user, "grants.report_contract", milestone.contract)
     indicators = list(milestone.contract.application.call.programme.indicators.all())
     form = forms.ReportForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
@@ -744,7 +740,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = Report.objects.select_related("contract__application__call__programme").filter(pk=pk).first()
     if report is None or not request.user.has_perm("grants.view_application", report.contract.application):
         raise Http404("No such report.")
-    _require(request, "grants.manage_contract", report.contract)
+    require_perm(request.user, "grants.manage_contract", report.contract)
     form = forms.ReviewForm(request.POST)
     target = report.contract.application_id
     if not form.is_valid():
@@ -771,7 +767,7 @@ def _contract(request: HttpRequest, pk: int) -> Contract:
     contract = Contract.objects.select_related("application__call__programme").filter(pk=pk).first()
     if contract is None or not request.user.has_perm("grants.view_application", contract.application):
         raise Http404("No such contract.")
-    _require(request, "grants.manage_contract", contract)
+    require_perm(request.user, "grants.manage_contract", contract)
     return contract
 
 
