@@ -107,11 +107,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(pk)
     can_manage = request.user.has_perm("grants.change_programme", programme)
-    calls = (
-        list(programme.calls.all())
-        if not can_manage
-        else list(programme.calls.model.objects.filter(programme=programme))
-    )
+    # The prefetched ``programme.calls`` are the public ones; the body also sees its drafts.
+    calls = Call.objects.filter(programme=programme) if can_manage else programme.calls.all()
     return render(
         request,
         "grants/programme_detail.html",
