@@ -214,20 +214,7 @@ def call_create(
     with transaction.atomic():
         call.save()
         call.lots.set(lots)
-        for position, spec in enumerate(criteria):
-            criterion = Criterion(
-                call=call,
-                name=spec.name.strip(),
-                description=spec.description.strip(),
-                weight=spec.weight,
-                scale_min=spec.scale_min,
-                scale_max=spec.scale_max,
-                position=position,
-            )
-            _clean_criterion(criterion)
-            criterion.save()
-        for position, name in enumerate(n.strip() for n in required_documents if n.strip()):
-            RequiredDocument.objects.create(call=call, name=name, position=position)
+        _create_criteria_and_documents(call, criteria, required_documents)
         record("call.created", actor, call, programme=programme.pk, criteria=len(criteria))
     return call
 
@@ -264,23 +251,29 @@ def call_update(
         call.save(update_fields=["title", "description", "opens_at", "closes_at", *rules, "updated_at"])
         call.lots.set(lots)
         call.criteria.all().delete()
-        for position, spec in enumerate(criteria):
-            criterion = Criterion(
-                call=call,
-                name=spec.name.strip(),
-                description=spec.description.strip(),
-                weight=spec.weight,
-                scale_min=spec.scale_min,
-                scale_max=spec.scale_max,
-                position=position,
-            )
-            _clean_criterion(criterion)
-            criterion.save()
         call.required_documents.all().delete()
-        for position, name in enumerate(n.strip() for n in required_documents if n.strip()):
-            RequiredDocument.objects.create(call=call, name=name, position=position)
+        _create_criteria_and_documents(call, criteria, required_documents)
         record("call.changed", actor, call, criteria=len(criteria))
     return call
+
+
+def _create_criteria_and_documents(
+    call: Call, criteria: Sequence[CriterionSpec], required_documents: Sequence[str]
+) -> None:
+    for position, spec in enumerate(criteria):
+        criterion = Criterion(
+            call=call,
+            name=spec.name.strip(),
+            description=spec.description.strip(),
+            weight=spec.weight,
+            scale_min=spec.scale_min,
+            scale_max=spec.scale_max,
+            position=position,
+        )
+        _clean_criterion(criterion)
+        criterion.save()
+    for position, name in enumerate(n.strip() for n in required_documents if n.strip()):
+        RequiredDocument.objects.create(call=call, name=name, position=position)
 
 
 def _clean_criterion(criterion: Criterion) -> None:
