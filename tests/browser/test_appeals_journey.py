@@ -9,9 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 
-from kenes.accounts.tests.factories import UserFactory
 from kenes.appeals.models import Appeal
 from kenes.appeals.tests.factories import TopicFactory
 from kenes.engines import workdays
@@ -21,8 +19,8 @@ from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from kenes.territories.models import Territory
 from kenes.territories.tests.factories import TerritoryFactory
+from tests.browser.helpers import log_in, person
 
-PASSWORD = "a long and unusual passphrase 42"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SUBJECT = "Не работает освещение на улице Абая"
 TEXT = "Фонари на улице Абая в Кокшетау не горят с октября. Прошу их отремонтировать."
@@ -33,23 +31,6 @@ EXTEND_REASON = "The lighting contractor must inspect the cables first; the insp
 ANSWER = "The cables on Abai street were replaced and the street lights work again since Monday."
 DISTRICT = {"en": "Akimat of Kokshetau district", "ru": "Акимат Кокшетауского района"}
 HOUSING = {"en": "Housing department of Kokshetau", "ru": "Отдел ЖКХ города Кокшетау"}
-
-
-def person(email, name, language):
-    user = UserFactory(
-        email=email, display_name=name, language=language, password=PASSWORD, verification_level=1
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def log_in(page, language, email):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/{language}/me/$"))
 
 
 @pytest.fixture
@@ -65,16 +46,16 @@ def journey(transactional_db, settings, tmp_path):
     housing = OrganizationFactory(
         territory=city, kind=Organization.Kind.STATE_BODY, name_en=HOUSING["en"], name_ru=HOUSING["ru"]
     )
-    first = person("first.official@example.org", "First Official", "en")
+    first = person("first.official@example.org", "First Official", "en", verification_level=1)
     MembershipFactory(organization=district, user=first, role=Membership.Role.OFFICER)
-    second = person("second.official@example.org", "Second Official", "en")
+    second = person("second.official@example.org", "Second Official", "en", verification_level=1)
     MembershipFactory(organization=housing, user=second, role=Membership.Role.OFFICER)
     return {
         "city": city,
         "district": district,
         "housing": housing,
         "topic": TopicFactory(code="utilities", name_en="Utilities", name_ru="Коммунальные услуги"),
-        "citizen": person("citizen@example.org", "Гражданин", "ru"),
+        "citizen": person("citizen@example.org", "Гражданин", "ru", verification_level=1),
     }
 
 

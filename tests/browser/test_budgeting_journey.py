@@ -6,40 +6,16 @@ project with its explanation. Phases are moved by setting the process's dates be
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 
-from kenes.accounts.tests.factories import UserFactory
 from kenes.budgeting.models import Ballot, Process, Proposal
 from kenes.budgeting.tests.factories import ProcessFactory, ProposalFactory
 from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from kenes.territories.models import Territory
 from kenes.territories.tests.factories import TerritoryFactory
+from tests.browser.helpers import log_in, person
 
-PASSWORD = "a long and unusual passphrase 42"
 REASONS = "The site belongs to the city and the cost estimate matches similar playgrounds built last year."
-
-
-def person(email, name, language, home=None):
-    user = UserFactory(
-        email=email,
-        display_name=name,
-        language=language,
-        password=PASSWORD,
-        verification_level=1,
-        home_territory=home,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def log_in(page, language, email):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/{language}/me/$"))
 
 
 def move_to(process, phase):
@@ -61,12 +37,12 @@ def journey(transactional_db):
         name_en="Akimat of Akmola Region",
         name_ru="Акимат Акмолинской области",
     )
-    official = person("official@example.org", "Official", "en")
+    official = person("official@example.org", "Official", "en", verification_level=1)
     MembershipFactory(organization=body, user=official, role=Membership.Role.OFFICER)
     people = {
-        "author": person("author@example.org", "Author", "en", town),
-        "voter_en": person("voter.en@example.org", "Voter", "en", town),
-        "voter_ru": person("voter.ru@example.org", "Избиратель", "ru", town),
+        "author": person("author@example.org", "Author", "en", town, verification_level=1),
+        "voter_en": person("voter.en@example.org", "Voter", "en", town, verification_level=1),
+        "voter_ru": person("voter.ru@example.org", "Избиратель", "ru", town, verification_level=1),
     }
     process = ProcessFactory(
         phase="proposals",

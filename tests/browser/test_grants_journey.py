@@ -12,36 +12,19 @@ import re
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from kenes.accounts.tests.factories import UserFactory
 from kenes.grants import services
 from kenes.grants.models import Application, Call, ExpertAssignment, Report
 from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from kenes.territories.models import Territory
 from kenes.territories.tests.factories import TerritoryFactory
+from tests.browser.helpers import log_in, person
 
-PASSWORD = "a long and unusual passphrase 42"
 REASON_INELIGIBLE = "The charter of the organisation does not allow work with young people."
 AWARD_REASONS = "The commission funds the project with the highest total score within the budget."
 PDF = {"name": "charter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 charter of the NGO"}
-
-
-def person(email, name, language):
-    user = UserFactory(email=email, display_name=name, language=language, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def log_in(page, language, email):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/{language}/me/$"))
 
 
 @pytest.fixture

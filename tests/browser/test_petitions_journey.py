@@ -8,10 +8,8 @@ signer opens the petition and sees the answer, and every signer has been notifie
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Permission
 
-from kenes.accounts.tests.factories import UserFactory
 from kenes.notifications.models import Notification
 from kenes.obligations.models import Obligation
 from kenes.organizations.models import Membership, Organization
@@ -21,8 +19,8 @@ from kenes.petitions.models import Level, Petition, PetitionRule
 from kenes.petitions.tests.factories import PetitionFactory, TopicFactory
 from kenes.territories.models import Territory
 from kenes.territories.tests.factories import TerritoryFactory
+from tests.browser.helpers import log_in, person
 
-PASSWORD = "a long and unusual passphrase 42"
 TITLE = "Light the road to the village school in Zhanaturmys"
 TEXT = (
     "The road from Zhanaturmys to the village school has no street lights. "
@@ -34,29 +32,6 @@ REASONS = (
     "year; the tender opens in March and the work is due before October."
 )
 BODY_NAME = {"en": "Akimat of Akmola Region", "ru": "Акимат Акмолинской области"}
-
-
-def person(email, name, language, home=None, **fields):
-    user = UserFactory(
-        email=email,
-        display_name=name,
-        language=language,
-        password=PASSWORD,
-        verification_level=1,
-        home_territory=home,
-        **fields,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def log_in(page, language, email):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/{language}/me/$"))
 
 
 @pytest.fixture
@@ -79,9 +54,9 @@ def journey(transactional_db):
         level=Level.REGIONAL,
         defaults={"threshold": 10_000, "duration_months": 3, "min_verification_level": 1},
     )
-    official = person("official@example.org", "Official", "en")
+    official = person("official@example.org", "Official", "en", verification_level=1)
     MembershipFactory(organization=body, user=official, role=Membership.Role.OFFICER)
-    moderator = person("moderator@example.org", "Moderator", "en", is_staff=True)
+    moderator = person("moderator@example.org", "Moderator", "en", is_staff=True, verification_level=1)
     moderator.user_permissions.add(
         Permission.objects.get(codename="moderate_petition", content_type__app_label="petitions")
     )
@@ -98,9 +73,9 @@ def journey(transactional_db):
         "body": body,
         "topic": topic,
         "existing": existing,
-        "author": person("author@example.org", "Author", "en", town),
-        "signer_en": person("signer.en@example.org", "Signer", "en", town),
-        "signer_ru": person("signer.ru@example.org", "Подписант", "ru", town),
+        "author": person("author@example.org", "Author", "en", town, verification_level=1),
+        "signer_en": person("signer.en@example.org", "Signer", "en", town, verification_level=1),
+        "signer_ru": person("signer.ru@example.org", "Подписант", "ru", town, verification_level=1),
     }
 
 

@@ -8,35 +8,18 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from kenes.accounts.tests.factories import UserFactory
 from kenes.organizations.models import Membership
 from kenes.organizations.tests.factories import MembershipFactory, SectorFactory
 from kenes.registry.models import AnnualReport, NGOProfile
 from kenes.registry.tests.factories import NGOFactory
 from kenes.territories.models import Territory
 from kenes.territories.tests.factories import TerritoryFactory
+from tests.browser.helpers import log_in, person
 
-PASSWORD = "a long and unusual passphrase 42"
 FIXTURES = Path(__file__).resolve().parents[2] / "src" / "kenes" / "registry" / "tests" / "fixtures"
-
-
-def person(email, name, **kwargs):
-    user = UserFactory(email=email, display_name=name, password=PASSWORD, **kwargs)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def log_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/en/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/en/me/$"))
 
 
 @pytest.fixture
@@ -61,7 +44,7 @@ def upload(page, kind, name, mode):
 
 
 def test_import_report_and_correct(page, journey):
-    log_in(page, "registrar@example.org")
+    log_in(page, "en", "registrar@example.org")
     upload(page, "ngos", "ngos.csv", "check")
     assert page.locator("[data-state]").first.get_attribute("data-state") == "done"
     assert page.locator("[data-bad]").inner_text() == "5"
@@ -88,7 +71,7 @@ def test_import_report_and_correct(page, journey):
 
     bright = NGOProfile.objects.get(organization__registration_number="100000035004")
     MembershipFactory(organization=bright.organization, user=journey["head"], role=Membership.Role.HEAD)
-    log_in(page, "head@example.org")
+    log_in(page, "en", "head@example.org")
     page.goto(f"/en/registry/{bright.pk}/")
     page.get_by_role("link", name="Submit a report").click()
     year = timezone.localdate().year - 1
@@ -141,12 +124,7 @@ def test_a_head_reports_and_corrects_in_russian_and_a_visitor_reads_it(page, jou
         version_one = gettext("Version %(number)s") % {"number": 1}
     assert submit_link != "Submit a report"  # the catalogue has it
 
-    page.context.clear_cookies()
-    page.goto("/ru/accounts/login/")
-    page.locator("input[name=login]").fill("head@example.org")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/ru/me/$"))
+    log_in(page, "ru", "head@example.org")
     page.goto(f"/ru/registry/{ngo.pk}/")
     assert page.locator("html").get_attribute("lang") == "ru"
     page.get_by_role("link", name=submit_link).click()
