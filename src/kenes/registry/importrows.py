@@ -90,11 +90,7 @@ def read_rows(
             dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
         else:
             dataset = tablib.Dataset().load(content, format="xlsx")
-    except (UnicodeDecodeError, ValueError, KeyError, OSError, tablib.UnsupportedFormat) as exc:
-        raise ImportFileError(
-            _("The file cannot be read as %(format)s.") % {"format": file_format.upper()}
-        ) from exc
-    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+    except Exception as exc:  # a bad encoding, tablib.UnsupportedFormat; openpyxl raises many kinds
         raise ImportFileError(
             _("The file cannot be read as %(format)s.") % {"format": file_format.upper()}
         ) from exc
