@@ -26,11 +26,9 @@ from kenes.audit import services as audit
 from kenes.common.csvsafe import write_csv
 from kenes.organizations.models import Organization
 
-from .importrows import (  # noqa: F401  (the columns are part of this module's interface)
+from .importrows import (
     COLUMNS,
-    NGO_COLUMNS,
     REPORT_COLUMNS,
-    REPORT_REQUIRED,
     Context,
     ImportFileError,
     Row,

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kenes.audit.models import Event
 from kenes.organizations.models import Organization
-from kenes.registry import importing, services
+from kenes.registry import importing, importrows, services
 from kenes.registry.models import AnnualReport, ImportJob, NGOProfile, RegistryStatus
 
 from .factories import NGOFactory, valid_bin
@@ -228,7 +228,7 @@ def test_reports_of_a_kyrgyz_ngo_by_its_inn(run_import, db):
         organization__territory=bishkek,
         organization__registration_number="02010201010017",
     )
-    header = ",".join(importing.REPORT_REQUIRED) + "\n"
+    header = ",".join(importrows.REPORT_REQUIRED) + "\n"
     job = run_import(
         "kg.csv", (header + "2010201010017,2024,Civic education,0,0,0,0,0,0\n").encode(), kind="reports"
     )
