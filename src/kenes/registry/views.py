@@ -13,13 +13,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kenes.common.pagination import PageRequest, paginate
+from kenes.common.permissions import require_perm
 
 from . import importing, selectors, services
 from .forms import ImportForm, NGOFilterForm, NGOForm, ReportForm, StatisticsForm, StatusForm
@@ -28,11 +29,6 @@ from .models import PRIVATE_FIELDS, ImportJob, NGOProfile
 
 def _can(request: HttpRequest, perm: str, obj: Any = None) -> bool:
     return bool(request.user.has_perm(perm, obj))
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not _can(request, perm, obj):
-        raise PermissionDenied(perm)
 
 
 def _add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -72,7 +68,7 @@ def _detail_context(request: HttpRequest, ngo: NGOProfile) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @login_required
 def ngo_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.add_ngoprofile")
+    require_perm(request.user, "registry.add_ngoprofile")
     form = NGOForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +94,7 @@ def ngo_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ngo_status(request: HttpRequest, pk: int) -> HttpResponse:
     ngo = selectors.ngo_get(pk)
-    _require(request, "registry.set_status_ngoprofile", ngo)
+    require_perm(request.user, "registry.set_status_ngoprofile", ngo)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -135,7 +131,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     ngo = selectors.ngo_get(pk)
-    _require(request, "registry.submit_annualreport", ngo)
+    require_perm(request.user, "registry.submit_annualreport", ngo)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -155,7 +151,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(pk)
-    _require(request, "registry.submit_annualreport", report.ngo)
+    require_perm(request.user, "registry.submit_annualreport", report.ngo)
     if not report.is_current:
         raise Http404("Only the current version can be corrected.")
     form = ReportForm(request.POST or None, instance=report, correcting=True)
@@ -179,7 +175,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.import_importjob")
+    require_perm(request.user, "registry.import_importjob")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +197,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.view_importjob")
+    require_perm(request.user, "registry.view_importjob")
     job = selectors.import_job_get(pk)
     page = paginate(job.errors, PageRequest.from_params(request.GET))  # type: ignore[arg-type]
     context = {
@@ -215,7 +211,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.view_importjob")
+    require_perm(request.user, "registry.view_importjob")
     job = selectors.import_job_get(pk)
     response = HttpResponse(importing.bad_rows_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-bad-rows.csv"'
@@ -225,7 +221,7 @@ def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _require(request, "registry.import_importjob")
+    require_perm(request.user, "registry.import_importjob")
     if kind not in ImportJob.Kind.values:
         raise Http404("No such import.")
     response = HttpResponse(importing.template_csv(kind), content_type="text/csv; charset=utf-8")
@@ -237,7 +233,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def import_action(request: HttpRequest, pk: int) -> HttpResponse:
     """``action=import`` imports a checked file; ``action=resume`` resumes a failed import."""
-    _require(request, "registry.import_importjob")
+    require_perm(request.user, "registry.import_importjob")
     job = selectors.import_job_get(pk)
     try:
         if request.POST.get("action") == "resume":
