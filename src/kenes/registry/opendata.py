@@ -125,10 +125,6 @@ def statistics_data() -> dict[str, Any]:
     }
 
 
-def _csv(rows: Iterable[dict[str, Any]], fields: list[str], filename: str) -> StreamingHttpResponse:
-    return csv_response(rows, fields, filename)
-
-
 def _json(key: str, rows: Iterable[dict[str, Any]]) -> JsonResponse:
     return JsonResponse(
         {"generated_at": timezone.now().isoformat(), key: list(rows)},
@@ -138,7 +134,7 @@ def _json(key: str, rows: Iterable[dict[str, Any]]) -> JsonResponse:
 
 @require_GET
 def ngos_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return _csv(ngo_rows(), NGO_FIELDS, "ngos.csv")
+    return csv_response(ngo_rows(), NGO_FIELDS, "ngos.csv")
 
 
 @require_GET
@@ -148,7 +144,7 @@ def ngos_json(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def reports_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return _csv(report_rows(), REPORT_FIELDS, "ngo-annual-reports.csv")
+    return csv_response(report_rows(), REPORT_FIELDS, "ngo-annual-reports.csv")
 
 
 @require_GET
