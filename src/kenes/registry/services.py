@@ -79,6 +79,17 @@ def _check_beneficiary_groups(groups: Iterable[str]) -> list[str]:
     return groups
 
 
+def _require_bin(registration_number: str) -> None:
+    if not registration_number:
+        raise ValidationError(
+            {
+                "registration_number": ValidationError(
+                    _("An NGO in the registry needs its BIN."), code="bin_required"
+                )
+            }
+        )
+
+
 def _profile_create(
     *,
     actor: Any,
@@ -142,14 +153,7 @@ def ngo_register(
 ) -> NGOProfile:
     """Enter a new NGO in the registry: its organisation (kind NGO) and its registry profile."""
     require_perm(actor, "registry.add_ngoprofile")
-    if not registration_number:
-        raise ValidationError(
-            {
-                "registration_number": ValidationError(
-                    _("An NGO in the registry needs its BIN."), code="bin_required"
-                )
-            }
-        )
+    _require_bin(registration_number)
     with transaction.atomic():
         organization = organization_create(
             actor=actor,
@@ -189,14 +193,7 @@ def ngo_enrol(
     require_perm(actor, "registry.add_ngoprofile")
     if organization.kind != Organization.Kind.NGO:
         raise ValidationError(_("Only an NGO can be entered in the NGO registry."), code="not_ngo")
-    if not organization.registration_number:
-        raise ValidationError(
-            {
-                "registration_number": ValidationError(
-                    _("An NGO in the registry needs its BIN."), code="bin_required"
-                )
-            }
-        )
+    _require_bin(organization.registration_number)
     with transaction.atomic():
         if NGOProfile.objects.filter(organization=organization).exists():
             raise ValidationError(_("This NGO is already in the registry."), code="already_registered")
