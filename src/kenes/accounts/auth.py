@@ -102,14 +102,6 @@ def _converters(vendor: str) -> list[tuple[Any, list[Any]]]:
     ]
 
 
-def _touch(token_id: int, now: datetime.datetime) -> None:
-    quote = connection.ops.quote_name
-    field = ApiToken._meta.get_field("last_used_at")
-    sql = f"UPDATE {quote(ApiToken._meta.db_table)} SET {quote(field.column)} = %s WHERE id = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(now, connection), token_id])
-
-
 class TokenAuth(HttpBearer):
     """Finds the token by the SHA-256 digest of the key; refuses revoked or expired tokens and
     tokens of deleted or inactive people. Returns the token's user (``request.auth``)."""
@@ -127,7 +119,7 @@ class TokenAuth(HttpBearer):
         stale = api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION
         if stale and connection.vendor != "postgresql":  # PostgreSQL stamped it in token_user
             # Bookkeeping, not a state change: one UPDATE, at most once a minute.
-            _touch(api_token.pk, now)
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         api_token.user = user
         request.user = user
         return user
