@@ -43,12 +43,25 @@ class World:
     call: Call
     criteria: list[Criterion]
 
-    def apply(self, index: int, amount: str = "1000000", **extra: Any) -> Application:
-        """A submitted application of NGO ``index`` (through the services)."""
-        application = services.application_save(
+    def draft(self, index: int = 0, title: str = "T", description: str = "D", **extra: Any) -> Application:
+        """A draft application of NGO ``index``, saved by its officer (through the services)."""
+        return services.application_save(
             actor=self.officers[index],
             call=self.call,
             organization=self.ngos[index],
+            title=title,
+            description=description,
+            **extra,
+        )
+
+    def pass_deadline(self) -> None:
+        """Move the call's deadline a minute into the past; the call stays published."""
+        Call.objects.filter(pk=self.call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    def apply(self, index: int, amount: str = "1000000", **extra: Any) -> Application:
+        """A submitted application of NGO ``index`` (through the services)."""
+        application = self.draft(
+            index,
             title=f"Project {index}",
             description="A job club for young people.",
             budget_lines=[services.BudgetLineSpec("Trainers", Decimal(amount), Decimal("100000"))],

@@ -45,9 +45,7 @@ def in_parallel(work: Callable[[], object], times: int) -> list[object]:
 @pytest.mark.django_db(transaction=True)
 def test_parallel_first_saves_make_one_application(world):
     def save() -> Application:
-        return services.application_save(
-            actor=world.officers[0], call=world.call, organization=world.ngos[0], title="T", description="D"
-        )
+        return world.draft()
 
     outcomes = in_parallel(save, 4)
     assert sum(isinstance(o, Application) for o in outcomes) == 1

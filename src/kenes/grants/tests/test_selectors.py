@@ -68,7 +68,7 @@ def test_own_draft_is_all_an_expert_sees(world):
 
 
 def test_the_job_closes_calls_past_their_deadline_once(world):
-    Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    world.pass_deadline()
     assert calls_close_expired_task.delay().get() == 1
     assert calls_close_expired_task.delay().get() == 0
     assert Call.objects.get(pk=world.call.pk).state == Call.State.CLOSED
@@ -92,10 +92,7 @@ def test_closing_tells_the_body_and_drafts_near_the_deadline_are_reminded_once(w
     from kenes.notifications.models import Notification
 
     world.apply(1)
-    services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
+    world.draft(
         title="Unfinished",
         description="D",
     )

@@ -127,10 +127,7 @@ def test_publishing_tells_the_followers_of_the_sector_and_of_a_territory_above(
 
 
 def test_an_ngo_saves_a_draft_then_submits_it(world):
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
+    application = world.draft(
         title="Job club",
         description="Training.",
         budget_lines=[
@@ -146,15 +143,12 @@ def test_an_ngo_saves_a_draft_then_submits_it(world):
 
 
 def test_submission_after_the_deadline_is_refused_with_the_deadline_in_the_message(world):
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
+    application = world.draft(
         title="Job club",
         description="Training.",
         budget_lines=[services.BudgetLineSpec("Trainers", D("1000"))],
     )
-    Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    world.pass_deadline()
     with pytest.raises(ValidationError) as error:
         services.application_submit(actor=world.officers[0], application=application)
     assert codes(error.value) == {"deadline_passed"}
@@ -174,7 +168,7 @@ def test_a_second_live_application_of_one_ngo_is_refused_but_one_after_withdrawa
 
 def test_withdrawal_after_the_deadline_is_refused(world):
     application = world.apply(0)
-    Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    world.pass_deadline()
     with pytest.raises(ValidationError) as error:
         services.application_withdraw(actor=world.officers[0], application=application)
     assert codes(error.value) == {"deadline_passed"}
@@ -199,21 +193,13 @@ def test_a_state_body_cannot_apply(world):
 
 def test_required_documents_must_be_attached_before_submitting(world):
     charter = RequiredDocumentFactory(call=world.call, name="Charter")
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
-        title="T",
-        description="D",
+    application = world.draft(
         budget_lines=[services.BudgetLineSpec("Trainers", D("1000"))],
     )
     with pytest.raises(ValidationError) as error:
         services.application_submit(actor=world.officers[0], application=application)
     assert codes(error.value) == {"documents_missing"}
-    services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
+    world.draft(
         application=application,
         title="T",
         description="D",
@@ -228,12 +214,7 @@ def test_a_document_whose_content_does_not_match_its_name_is_refused(world):
 
     fake = SimpleUploadedFile("charter.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
     with pytest.raises(ValidationError) as error:
-        services.application_save(
-            actor=world.officers[0],
-            call=world.call,
-            organization=world.ngos[0],
-            title="T",
-            description="D",
+        world.draft(
             documents=[(None, fake)],
         )
     assert codes(error.value) == {"file_content"}

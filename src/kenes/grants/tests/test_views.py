@@ -135,15 +135,10 @@ def test_a_refused_application_form_keeps_what_was_typed(client, world):
 
 
 def test_submitting_after_the_deadline_shows_the_deadline(client, world):
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
-        title="T",
-        description="D",
+    application = world.draft(
         budget_lines=[services.BudgetLineSpec("Trainers", Decimal("1000"))],
     )
-    Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    world.pass_deadline()
     client.force_login(world.officers[0])
     response = client.post(reverse("grants:application_submit", args=[application.pk]), follow=True)
     assert "The deadline for applications was" in response.text
@@ -168,12 +163,7 @@ def test_an_application_is_404_for_outsiders_and_other_ngos(client, world, charl
 
 def test_documents_are_sent_only_to_those_allowed_and_as_attachments(client, world, charlie):
     charter = RequiredDocumentFactory(call=world.call, name="Charter")
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
-        title="T",
-        description="D",
+    application = world.draft(
         documents=[(charter, pdf())],
     )
     url = reverse("grants:document", args=[application.documents.get().pk])
@@ -418,10 +408,7 @@ def test_following_a_territory_from_the_call_list_brings_the_next_call(client, w
 
 
 def test_the_draft_is_edited_with_its_budget_table_filled_in(client, world):
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
+    application = world.draft(
         title="Job club",
         description="Training.",
         budget_lines=[services.BudgetLineSpec("Trainers fees", Decimal("1000"))],
@@ -563,13 +550,7 @@ def test_the_manage_page_is_bounded_while_ruling_on_eligibility(client, world, d
     world.call.programme.sectors.add(SectorFactory())
     Call.objects.filter(pk=world.call.pk).update(require_sector=True, require_territory=True)
     for index in range(3):
-        services.application_save(
-            actor=world.officers[index],
-            call=world.call,
-            organization=world.ngos[index],
-            title="T",
-            description="D",
-        )
+        world.draft(index)
     Application.objects.update(state="submitted", submitted_at=timezone.now())
     world.close()
     client.force_login(world.official)
@@ -664,10 +645,7 @@ def test_the_calls_list_survives_hostile_parameters(client, world, params):
 
 
 def test_markup_in_an_application_is_escaped(client, world):
-    application = services.application_save(
-        actor=world.officers[0],
-        call=world.call,
-        organization=world.ngos[0],
+    application = world.draft(
         title="<img src=x onerror=alert(1)>",
         description="<script>alert(1)</script>",
     )
