@@ -207,10 +207,9 @@ class _Run:
         return self.exact_price(j)[0] / int(self.inst.util[j])
 
     # -- a round -----------------------------------------------------------------------------------------
-    def near_best(self, bound: float | None = None) -> list[int]:
-        """Fresh prices of the projects that may be the cheapest (lazy: stale prices are lower bounds).
-        With ``bound``, only projects whose price may be at most ``bound`` are refreshed and returned."""
-        best = math.inf if bound is None else bound
+    def near_best(self) -> list[int]:
+        """Fresh prices of the projects that may be the cheapest (lazy: stale prices are lower bounds)."""
+        best = math.inf
         fresh: list[int] = []
         for j in sorted(self.active, key=self.lower.__getitem__):
             if self.lower[j] > best * (1 + RHO_TOL):
@@ -221,8 +220,7 @@ class _Run:
                 continue
             self.lower[j] = rho
             fresh.append(j)
-            if bound is None:
-                best = min(best, rho)
+            best = min(best, rho)
         return [j for j in fresh if self.lower[j] <= best * (1 + RHO_TOL)]
 
     def choose(self) -> int | None:
