@@ -176,14 +176,16 @@ def _official_actions(request: HttpRequest, current: Any) -> list[str]:
     return [anchor for perm, anchor in OFFICIAL_ACTIONS if _can(request, perm, current)]
 
 
-def _render_detail(request: HttpRequest, appeal: Appeal, extra: dict[str, Any] | None = None) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, appeal: Appeal, insider: bool, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     consideration = selectors.consideration(appeal)
     current = consideration.current
     today = timezone.localdate()
     is_author = appeal_rules.is_author.test(request.user, appeal)
     context = {
         "appeal": appeal,
-        "insider": appeal_rules.is_insider.test(request.user, appeal),
+        "insider": insider,
         "is_author": is_author,
         "attachments": list(appeal.attachments.all())
         if _can(request, "appeals.view_attachment", appeal)
@@ -205,7 +207,12 @@ def _render_detail(request: HttpRequest, appeal: Appeal, extra: dict[str, Any] |
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _visible(request, pk))
+    appeal = selectors.appeal_get(pk)
+    # ``view_appeal`` is ``is_published | is_insider``: test the insider once, the page needs it too.
+    insider = appeal_rules.is_insider.test(request.user, appeal)
+    if not insider and not _can(request, "appeals.view_appeal", appeal):
+        raise Http404("No such appeal.")
+    return _render_detail(request, appeal, insider)
 
 
 @login_required
@@ -237,7 +244,7 @@ def cosign_link(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return redirect("appeals:detail", pk=appeal.pk)
     link = request.build_absolute_uri(reverse("appeals:cosign", args=[appeal.pk, token]))
-    return _render_detail(request, appeal, {"cosign_link": link})
+    return _render_detail(request, appeal, True, {"cosign_link": link})  # the author is an insider
 
 
 @require_http_methods(["GET", "POST"])
