@@ -11,7 +11,8 @@ from kenes.organizations.models import Sector
 from kenes.territories.models import Territory
 
 from . import selectors
-from .models import INCOME_FIELDS, AnnualReport, LegalForm, NGOProfile, RegistryStatus
+from .models import LegalForm, NGOProfile, RegistryStatus
+from .opendata import report_public
 from .schemas import NGODetailOut, NGOOut, ReportDetailOut, StatisticsOut
 
 router = Router(tags=["registry"])
@@ -54,23 +55,6 @@ def ngo_out(ngo: NGOProfile) -> dict[str, Any]:
     }
 
 
-def report_out(report: AnnualReport) -> dict[str, Any]:
-    return {
-        "id": report.pk,
-        "year": report.year,
-        "version": report.version,
-        "submitted_at": report.submitted_at.isoformat(),
-        "correction_reason": report.correction_reason,
-        "activity_areas": report.activity_areas,
-        "projects_count": report.projects_count,
-        "projects": report.projects,
-        "beneficiaries_reached": report.beneficiaries_reached,
-        **{name: str(getattr(report, name)) for name in INCOME_FIELDS},
-        "income_total": str(report.income_total),
-        "expenses": str(report.expenses),
-    }
-
-
 @router.get("/ngos", response=PageOut[NGOOut], summary="NGOs in the registry")
 def ngo_list(request: HttpRequest, filters: Query[NGOFilters]) -> dict[str, Any]:
     """Filter by a search over names and BIN, a sector code, a territory code (with every unit
@@ -103,7 +87,7 @@ def ngo_detail(request: HttpRequest, ngo_id: int) -> dict[str, Any]:
             "website": organization.website,
             "address": ngo.address,
         },
-        "reports": [report_out(report) for report in selectors.ngo_reports(ngo)],
+        "reports": [report_public(report) for report in selectors.ngo_reports(ngo)],
     }
 
 
@@ -116,7 +100,7 @@ def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
     report = selectors.report_get(report_id)
     versions = selectors.report_versions(report)
     return {
-        **report_out(report),
+        **report_public(report),
         "ngo_id": report.ngo_id,
         "is_current": report.is_current,
         "versions": [

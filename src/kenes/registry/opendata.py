@@ -86,27 +86,34 @@ def ngo_rows() -> Iterator[dict[str, Any]]:
         }
 
 
+def report_public(report: AnnualReport) -> dict[str, Any]:
+    """A report's public fields (also the API's report)."""
+    return {
+        "id": report.pk,
+        "year": report.year,
+        "version": report.version,
+        "submitted_at": report.submitted_at.isoformat(),
+        "correction_reason": report.correction_reason,
+        "activity_areas": report.activity_areas,
+        "projects_count": report.projects_count,
+        "projects": report.projects,
+        "beneficiaries_reached": report.beneficiaries_reached,
+        **{name: str(getattr(report, name)) for name in INCOME_FIELDS},
+        "income_total": str(report.income_total),
+        "expenses": str(report.expenses),
+    }
+
+
 def report_rows() -> Iterator[dict[str, Any]]:
     """The current version of each report, by NGO and year (one query)."""
     reports = AnnualReport.objects.current().select_related("ngo__organization").order_by("ngo_id", "year")
     for report in reports.iterator(chunk_size=2000):
-        row: dict[str, Any] = {
+        yield {
             "id": report.pk,
             "ngo_id": report.ngo_id,
             "bin": report.ngo.organization.registration_number,
-            "year": report.year,
-            "version": report.version,
-            "submitted_at": _iso(report.submitted_at),
-            "correction_reason": report.correction_reason,
-            "activity_areas": report.activity_areas,
-            "projects_count": report.projects_count,
-            "projects": report.projects,
-            "beneficiaries_reached": report.beneficiaries_reached,
-            "income_total": str(report.income_total),
-            "expenses": str(report.expenses),
+            **report_public(report),
         }
-        row.update({name: str(getattr(report, name)) for name in INCOME_FIELDS})
-        yield row
 
 
 def statistics_data() -> dict[str, Any]:
