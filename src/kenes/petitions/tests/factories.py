@@ -5,6 +5,7 @@ to a state body, with its terms set directly (threshold 100, verification level 
 ``PetitionFactory(state="draft")`` (or pending, rejected, closed) arranges the dates and moderation
 fields to fit that state. ``SignatureFactory`` writes a counted signature (confirmed a second ago) directly,
 bypassing the signing service: use ``kenes.petitions.signing.signature_create`` to test signing.
+``audited_signature`` adds the audit event the service would record; ``events`` counts a petition's events.
 """
 
 import datetime
@@ -14,6 +15,8 @@ import factory
 from django.utils import timezone
 
 from kenes.accounts.tests.factories import UserFactory
+from kenes.audit.models import Event
+from kenes.audit.services import record
 from kenes.organizations.models import Organization, Topic
 from kenes.organizations.tests.factories import OrganizationFactory
 from kenes.petitions.models import Level, Petition, Signature
@@ -106,3 +109,18 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     # millisecond precision, so a Python stamp of "now" could fall just after it and not be counted.
     created_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(seconds=1))
     confirmed_at = factory.SelfAttribute("created_at")
+
+
+def audited_signature(petition: Petition, user: Any, *, counted: bool = True, **fields: Any) -> Signature:
+    """A signature (counted, or pending with ``counted=False``) with the audit event signing records."""
+    if not counted:
+        fields["confirmed_at"] = None
+    signature = SignatureFactory(petition=petition, user=user, **fields)
+    event = "petitions.signature.confirmed" if counted else "petitions.signature.created"
+    record(event=event, actor=user, obj=petition, data={"signature": signature.pk})
+    return signature
+
+
+def events(petition: Petition, action: str) -> int:
+    """How many audit events ``action`` the petition has."""
+    return Event.objects.filter(action=action, subject_id=str(petition.pk)).count()

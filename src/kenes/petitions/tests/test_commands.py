@@ -6,23 +6,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kenes.audit.services import record
 from kenes.petitions.management.commands.petitions import Command
 from kenes.petitions.models import Petition
 
-from .factories import SignatureFactory
+from .factories import SignatureFactory, audited_signature
 
 
 def run(*args):
     out = io.StringIO()
     call_command("petitions", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def audited_signature(petition, user):
-    signature = SignatureFactory(petition=petition, user=user)
-    record(event="petitions.signature.confirmed", actor=user, obj=petition, data={"signature": signature.pk})
-    return signature
 
 
 def test_verify_count_through_the_signing_service(open_petition, make_signer):

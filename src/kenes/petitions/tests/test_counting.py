@@ -17,7 +17,7 @@ from kenes.petitions.counting import COUNT_LOCK_ID, EPOCH
 from kenes.petitions.models import CountWatermark, Petition, RegionCount, Signature
 from kenes.petitions.services import petition_verify_count, signatures_count, signatures_reconcile
 
-from .factories import PetitionFactory, SignatureFactory
+from .factories import PetitionFactory, SignatureFactory, audited_signature
 
 SECOND = datetime.timedelta(seconds=1)
 postgres_only = pytest.mark.skipif(
@@ -214,16 +214,9 @@ def test_reconciliation_before_any_count(open_petition, make_signer):
     assert CountWatermark.objects.get().counted_until == EPOCH
 
 
-def _audit_sign(petition, user, *, counted=True):
-    signature = sign(petition, user, confirmed=counted)
-    event = "petitions.signature.confirmed" if counted else "petitions.signature.created"
-    record(event=event, actor=user, obj=petition, data={"signature": signature.pk})
-    return signature
-
-
 def test_verify_count_agrees_with_rows_and_the_audit_log(open_petition, make_signer):
-    signatures = [_audit_sign(open_petition, make_signer()) for _ in range(3)]
-    _audit_sign(open_petition, make_signer(), counted=False)
+    signatures = [audited_signature(open_petition, make_signer(), created_at=ago(60)) for _ in range(3)]
+    audited_signature(open_petition, make_signer(), counted=False, created_at=ago(60))
     Signature.objects.filter(pk=signatures[0].pk).update(withdrawn_at=timezone.now())
     record(
         event="petitions.signature.withdrawn",
@@ -238,7 +231,7 @@ def test_verify_count_agrees_with_rows_and_the_audit_log(open_petition, make_sig
 
 def test_verify_count_detects_a_mismatch(open_petition, make_signer):
     for _ in range(2):
-        _audit_sign(open_petition, make_signer())
+        audited_signature(open_petition, make_signer(), created_at=ago(60))
     signatures_count(lag_seconds=0)
     Petition.objects.filter(pk=open_petition.pk).update(signature_count=5)
 

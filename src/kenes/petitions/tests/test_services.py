@@ -22,7 +22,7 @@ from kenes.petitions.exports import erase_petitions, export_petitions
 from kenes.petitions.models import Petition, PetitionRule, Signature
 from kenes.petitions.services import closes_at_for, signatures_count
 
-from .factories import PetitionFactory, SignatureFactory
+from .factories import PetitionFactory, SignatureFactory, events
 
 REASONS = "The road will be repaired and lit in May, as the regional budget for next year provides."
 
@@ -39,10 +39,6 @@ def fields(body, region, topic):
         "language": "en",
         "level": "regional",
     }
-
-
-def events(action: str, petition: Petition) -> int:
-    return Event.objects.filter(action=action, subject_id=str(petition.pk)).count()
 
 
 # --- create and update ---------------------------------------------------------------------------------
@@ -63,7 +59,7 @@ def test_create_makes_a_followed_draft_with_the_rules_terms(alice, fields):
         rule.duration_months,
         rule.min_verification_level,
     )
-    assert events("petitions.petition.created", petition) == 1
+    assert events(petition, "petitions.petition.created") == 1
     assert is_following(alice, petition)
 
 
@@ -144,7 +140,7 @@ def test_approve_opens_for_the_period(alice, fields, moderator):
     assert petition.state == "open" and petition.moderated_by == moderator
     assert before <= petition.opens_at <= timezone.now()
     assert petition.closes_at == closes_at_for(petition.opens_at, 3)
-    assert events("petitions.petition.approved", petition) == 1
+    assert events(petition, "petitions.petition.approved") == 1
     assert Notification.objects.filter(recipient=alice, event="petitions.approved").count() == 1
 
 
@@ -213,7 +209,7 @@ def test_close_expired_closes_once_and_tells_followers(alice, open_petition):
     open_petition.refresh_from_db()
     later.refresh_from_db()
     assert (open_petition.state, later.state) == ("closed", "open")
-    assert events("petitions.petition.closed", open_petition) == 1
+    assert events(open_petition, "petitions.petition.closed") == 1
     assert Notification.objects.filter(recipient=alice, event="petitions.closed").count() == 1
 
 
@@ -259,7 +255,7 @@ def test_the_answer_reaches_every_counted_signer_once(answered, alice):
     assert not Notification.objects.filter(
         recipient__in=[withdrawn, pending], event="petitions.answered"
     ).exists()
-    assert events("petitions.petition.signers_notified", petition) == 1
+    assert events(petition, "petitions.petition.signers_notified") == 1
 
 
 def test_telling_signers_again_tells_nobody(answered):

@@ -19,11 +19,9 @@ from kenes.common.tests.races import run_in_parallel
 from kenes.petitions import counting, signing
 from kenes.petitions.models import BlockedEmailDomain, Petition, Signature, SigningLimit
 
+from .factories import events
+
 pytestmark = pytest.mark.django_db
-
-
-def events(petition, action):
-    return Event.objects.filter(action=action, subject_id=str(petition.pk)).count()
 
 
 def counted(petition):
