@@ -58,8 +58,9 @@ REPORT_FIELDS = (
 PUBLIC_REPORT_FIELDS = tuple(f for f in REPORT_FIELDS if f not in PRIVATE_FIELDS)
 
 
-def is_late(report: AnnualReport) -> bool:
-    return timezone.localdate(report.submitted_at) > due_on(report.year)
+def is_late(report: AnnualReport, due: datetime.date | None = None) -> bool:
+    """Submitted after ``due`` (the report year's deadline, read when not given)."""
+    return timezone.localdate(report.submitted_at) > (due or due_on(report.year))
 
 
 # --- NGOs ----------------------------------------------------------------------------------------------

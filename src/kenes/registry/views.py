@@ -112,14 +112,15 @@ def ngo_status(request: HttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(pk)
     ngo = report.ngo
+    due = services.due_on(report.year)
     context = {
         "report": report,
         "ngo": ngo,
         "versions": selectors.report_versions(report),
         "show_private": _can(request, "registry.view_private_annualreport", ngo),
         "can_correct": report.is_current and _can(request, "registry.submit_annualreport", ngo),
-        "late": services.is_late(report),
-        "due_on": services.due_on(report.year),
+        "late": services.is_late(report, due),
+        "due_on": due,
     }
     return render(request, "registry/report_detail.html", context)
 
