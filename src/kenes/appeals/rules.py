@@ -59,6 +59,9 @@ def is_author(user: Any, appeal: Appeal | None) -> bool:
 def is_cosigner(user: Any, appeal: Appeal | None) -> bool:
     if not isinstance(appeal, Appeal) or not _person(user):
         return False
+    prefetched = getattr(appeal, "_prefetched_objects_cache", {}).get("cosigners")
+    if prefetched is not None:  # the appeal's page has them already (``selectors.appeal_get``)
+        return any(cosigner.user_id == user.pk for cosigner in prefetched)
     return Cosigner.objects.filter(appeal=appeal, user=user).exists()
 
 
