@@ -114,9 +114,8 @@ def _follow(user: Any, petition: Petition) -> None:
 
 
 def _lock(petition: Petition) -> Petition:
-    """Lock the row for the rest of the transaction and reload the caller's instance from it."""
-    list(Petition.objects.select_for_update().filter(pk=petition.pk).values_list("pk", flat=True))
-    petition.refresh_from_db()
+    """Lock the row for the rest of the transaction and reload the caller's instance from it (one query)."""
+    petition.refresh_from_db(from_queryset=Petition.objects.select_for_update())
     return petition
 
 
