@@ -132,8 +132,10 @@ def expert_rows(call: Call, application: Application) -> list[list[Any]]:
 
 
 def calls_of_programme(programme: Programme, *, with_drafts: bool) -> list[Call]:
+    """The programme's calls: the public ones (prefetched by ``programme_get``), and the drafts too
+    for its body."""
     if with_drafts:
-        return list(Call.objects.filter(programme=programme).order_by("-opens_at", "-id"))
+        return list(Call.objects.filter(programme=programme))
     return list(programme.calls.all())
 
 

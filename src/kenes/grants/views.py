@@ -107,8 +107,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(pk)
     can_manage = request.user.has_perm("grants.change_programme", programme)
-    # The prefetched ``programme.calls`` are the public ones; the body also sees its drafts.
-    calls = Call.objects.filter(programme=programme) if can_manage else programme.calls.all()
+    calls = selectors.calls_of_programme(programme, with_drafts=can_manage)
     return render(
         request,
         "grants/programme_detail.html",
