@@ -15,7 +15,7 @@ from kenes.organizations.models import Organization, Sector, Topic
 from kenes.territories.forms import TerritoryChoiceField
 
 from .models import Call, Criterion, Currency, FinalEvaluation, Programme, Report
-from .services import BudgetLineSpec, CriterionSpec, IndicatorSpec, LotSpec, TeamMemberSpec
+from .services import BudgetLineSpec, CriterionSpec, IndicatorSpec, LotSpec, MilestoneSpec, TeamMemberSpec
 
 
 def _money(**kwargs: Any) -> forms.DecimalField:
@@ -449,8 +449,16 @@ class MilestoneForm(forms.Form):
             if self.cleaned_data.get(f"target_{i.pk}") is not None
         }
 
+    def spec(self) -> MilestoneSpec:
+        data = self.cleaned_data
+        return MilestoneSpec(data["title"], data["deliverable"], data["due_on"], self.targets())
+
 
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=50, validate_max=True)
+
+
+def milestone_specs(formset: Any) -> list[MilestoneSpec]:
+    return [f.spec() for f in formset.forms if f.cleaned_data.get("title")]
 
 
 class ReportForm(forms.Form):

@@ -675,16 +675,12 @@ def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     indicators = list(application.call.programme.indicators.all())
     milestones = forms.MilestoneFormSet(data, prefix="milestones", form_kwargs={"indicators": indicators})
     if request.method == "POST" and form.is_valid() and milestones.is_valid():
-        specs = [
-            services.MilestoneSpec(
-                f.cleaned_data["title"], f.cleaned_data["deliverable"], f.cleaned_data["due_on"], f.targets()
-            )
-            for f in milestones.forms
-            if f.cleaned_data.get("title")
-        ]
         try:
             services.contract_create(
-                actor=request.user, application=application, milestones=specs, **form.cleaned_data
+                actor=request.user,
+                application=application,
+                milestones=forms.milestone_specs(milestones),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -795,8 +791,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or not form.cleaned_data.get("title"):
         messages.error(request, _("Give the milestone's title, deliverable and due date."))
         return redirect("grants:application", pk=contract.application_id)
-    data = form.cleaned_data
-    spec = services.MilestoneSpec(data["title"], data["deliverable"], data["due_on"], form.targets())
+    spec = form.spec()
     return _post_service(
         request,
         lambda: services.milestone_add(actor=request.user, contract=contract, spec=spec),
