@@ -5,7 +5,6 @@ is ``api_signing.py``'s. Counts are the published (derived) ones, as on the page
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.urls import NoReverseMatch, reverse
 from ninja import Query, Router, Schema
 
 from kenes.common.api import PageOut, page_response
@@ -15,6 +14,7 @@ from kenes.territories.models import Territory
 from . import selectors
 from .models import Level, Petition
 from .schemas import PetitionDetailOut, PetitionOut, RegionCountOut, SimilarOut
+from .services import petition_url
 
 router = Router(tags=["petitions"])
 
@@ -35,13 +35,6 @@ class SimilarQuery(Schema):
     title: str = ""
     text: str = ""
     exclude: int | None = None
-
-
-def _url(petition: Petition) -> str:
-    try:
-        return reverse("petitions:detail", args=[petition.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _code_ref(obj: Any) -> dict[str, Any] | None:
@@ -65,7 +58,7 @@ def petition_out(petition: Petition) -> dict[str, Any]:
         "opens_at": petition.opens_at,
         "closes_at": petition.closes_at,
         "threshold_reached_at": petition.threshold_reached_at,
-        "url": _url(petition),
+        "url": petition_url(petition),
     }
 
 
@@ -149,7 +142,7 @@ def similar(request: HttpRequest, query: Query[SimilarQuery]) -> list[dict[str, 
             "state": p.state,
             "signatures": p.signature_count,
             "similarity": round(float(p.similarity), 3),  # type: ignore[attr-defined]
-            "url": _url(p),
+            "url": petition_url(p),
         }
         for p in found
     ]
