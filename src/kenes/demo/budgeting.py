@@ -148,17 +148,23 @@ def _sample_users(territory: Territory) -> list[User]:
     return users
 
 
-def _official(organization: Organization) -> User:
-    user = User.objects.filter(email=OFFICIAL_EMAIL).first()
+def _person(email: str, name: str, organization: Organization | None = None) -> User:
+    """A sample user (unusable password, no e-mail), optionally an officer of ``organization``."""
+    user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=OFFICIAL_EMAIL, display_name="Sample official of the Sayram akimat", language="ru")
+        user = User(email=email, display_name=name, language="ru")
         user.set_unusable_password()
         user.save()
         Preference.objects.create(user=user, email_enabled=False, digest_enabled=False)
-    Membership.objects.get_or_create(
-        organization=organization, user=user, defaults={"role": Membership.Role.OFFICER}
-    )
+    if organization is not None:
+        Membership.objects.get_or_create(
+            organization=organization, user=user, defaults={"role": Membership.Role.OFFICER}
+        )
     return user
+
+
+def _official(organization: Organization) -> User:
+    return _person(OFFICIAL_EMAIL, "Sample official of the Sayram akimat", organization)
 
 
 def _proposals(process: Process, authors: list[User], official: User) -> list[Proposal]:

@@ -24,10 +24,9 @@ from kenes.accounts.models import User
 from kenes.audit import services as audit
 from kenes.grants import services as grants
 from kenes.grants.models import Application, Call, Indicator, Programme
-from kenes.notifications.models import Preference
-from kenes.organizations.models import Membership, Organization, Sector, Topic
+from kenes.organizations.models import Organization, Sector, Topic
 
-from .budgeting import ORGANIZATION_EN, _official
+from .budgeting import ORGANIZATION_EN, _official, _person
 
 PROGRAMME_TITLE = "Youth and green Sayram: grants for NGO projects 2026"
 CALL_TITLE = "Grant call 2026: youth employment and a greener Sayram"
@@ -75,21 +74,6 @@ CRITERIA = [
     grants.CriterionSpec("Feasibility and budget", Decimal("2")),
     grants.CriterionSpec("The team's experience", Decimal("1")),
 ]
-
-
-def _person(email: str, name: str, organization: Organization | None = None) -> User:
-    """A sample user (unusable password, no e-mail), optionally an officer of ``organization``."""
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User(email=email, display_name=name, language="ru")
-        user.set_unusable_password()
-        user.save()
-        Preference.objects.create(user=user, email_enabled=False, digest_enabled=False)
-    if organization is not None:
-        Membership.objects.get_or_create(
-            organization=organization, user=user, defaults={"role": Membership.Role.OFFICER}
-        )
-    return user
 
 
 def _programme(official: User, body: Organization) -> Programme:
