@@ -8,7 +8,7 @@ runs, so ``<id>/count.json`` is cacheable for the counting interval.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -138,13 +138,9 @@ def territory_rows() -> Iterator[dict[str, Any]]:
         }
 
 
-def _csv(rows: Iterable[dict[str, Any]], fields: list[str], filename: str) -> StreamingHttpResponse:
-    return csv_response(rows, fields, filename)
-
-
 @require_GET
 def petitions_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return _csv(petition_rows(), PETITION_FIELDS, "petitions.csv")
+    return csv_response(petition_rows(), PETITION_FIELDS, "petitions.csv")
 
 
 @require_GET
@@ -157,11 +153,7 @@ def petitions_json(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def territories_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return _csv(territory_rows(), TERRITORY_FIELDS, "petition-signatures-by-territory.csv")
-
-
-def _interval() -> int:
-    return int(settings.PETITIONS_COUNT_INTERVAL_SECONDS)
+    return csv_response(territory_rows(), TERRITORY_FIELDS, "petition-signatures-by-territory.csv")
 
 
 @require_GET
@@ -187,7 +179,7 @@ def count_json(request: HttpRequest, pk: int) -> HttpResponse:
             "counted_until": _iso(until),
         }
     )
-    patch_cache_control(response, public=True, max_age=_interval())
+    patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_INTERVAL_SECONDS)
     return response
 
 

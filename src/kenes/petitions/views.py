@@ -34,7 +34,7 @@ State = Petition.State
 
 def count_interval() -> int:
     """How often the counting job runs, in seconds (what the page tells its readers)."""
-    return int(getattr(settings, "PETITIONS_COUNT_INTERVAL_SECONDS", 10))
+    return int(settings.PETITIONS_COUNT_INTERVAL_SECONDS)
 
 
 def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
