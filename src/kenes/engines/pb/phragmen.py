@@ -10,10 +10,11 @@ smallest new load no longer fits in what is left. Projects nobody approves have 
 only reached once every supported project is bought, and then taken in id order while *all* of them fit.
 
 Exactness: every voter's load is one of at most (rounds + 1) values, so loads are stored as a group number per
-voter and one exact ``Fraction`` per group, beside a float load per voter. Each round one NumPy ``reduceat``
-sums the float loads of every project's supporters; that estimate of every new load finds the candidates near
-the minimum (a relative 1e-9, far above the rounding of a sum), and only those are recomputed exactly, from
-how many of their supporters sit in each group, to choose (the float never decides).
+voter and one exact value per group (integers over one common denominator), beside a float load per voter.
+Each round one NumPy ``reduceat`` sums the float loads of every project's supporters; that estimate of every
+new load finds the candidates near the minimum (a relative 1e-9, far above the rounding of a sum), and only
+those are recomputed exactly, from how many of their supporters sit in each group, to choose (the float never
+decides).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ class _State:
     def __init__(self, matrix: ApprovalMatrix) -> None:
         self.matrix = matrix
         self.group = np.zeros(matrix.n_voters, dtype=np.int64)
-        self.levels: list[Fraction] = [Fraction(0)]
         self.den = 1  # every level is scaled[g] / den: exact sums without a gcd per addition
         self.scaled = [0]
         self.load = np.zeros(matrix.n_voters)  # float load per voter (the filter's estimate only)
@@ -55,7 +55,7 @@ class _State:
         """The new load if project ``j`` were bought now; None for a project nobody supports (infinite)."""
         if self.approvals[j] == 0:
             return None
-        counts = np.bincount(self.group[self.matrix.supporters_of(j)], minlength=len(self.levels))
+        counts = np.bincount(self.group[self.matrix.supporters_of(j)], minlength=len(self.scaled))
         nonzero = np.flatnonzero(counts).tolist()
         total = sum(map(operator.mul, counts[nonzero].tolist(), [self.scaled[g] for g in nonzero]))
         den = self.den
@@ -64,7 +64,6 @@ class _State:
     def buy(self, j: int, load: Fraction | None) -> None:
         if load is None:
             return
-        self.levels.append(load)
         den = math.lcm(self.den, load.denominator)
         if den != self.den:
             factor = den // self.den
@@ -72,7 +71,7 @@ class _State:
             self.den = den
         self.scaled.append(load.numerator * (den // load.denominator))
         voters = self.matrix.supporters_of(j)
-        self.group[voters] = len(self.levels) - 1
+        self.group[voters] = len(self.scaled) - 1
         self.load[voters] = float(load)
 
 
@@ -127,7 +126,7 @@ def run(matrix: ApprovalMatrix) -> Outcome:
         total_cost=spent,
         budget=matrix.budget,
         explanations={pid: explanations[pid] for pid in ids},
-        details={"max_load": str(max(state.levels))},
+        details={"max_load": str(Fraction(max(state.scaled), state.den))},
     )
 
 
