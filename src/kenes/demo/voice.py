@@ -29,7 +29,7 @@ from kenes.petitions import services as petitions
 from kenes.petitions.models import Level, Petition
 from kenes.territories.models import Territory
 
-from .budgeting import OFFICIAL_EMAIL, ORGANIZATION_EN, TERRITORY_CODE, _official, _sample_users
+from .budgeting import ORGANIZATION_EN, TERRITORY_CODE, _official, _sample_users
 
 ANSWERED_TITLE = "Safe pedestrian crossing by School No. 12 in Aksukent"
 COLLECTING_TITLE = "Extend the No. 7 bus route to the new Karabulak district"
@@ -154,7 +154,7 @@ def demo_appeals_ensure(*, admin: Any) -> int:
         return 0
     region_akimat = Organization.objects.filter(is_sample=True, name_en=REGION_AKIMAT_EN).first()
     residents = _sample_users(territory)
-    official = User.objects.get(email=OFFICIAL_EMAIL)
+    official = _official(body)
     made = 0
     with transaction.atomic():
         _routing(admin, region_akimat, body)
