@@ -405,20 +405,17 @@ def petition_notify_signers(*, petition_id: int, response_id: int | None = None)
         return 0
     response: Response = obligation.response
     dedupe_key = f"obligations-answered:{obligation.pk}"
-    users = get_user_model().objects
-    signer_ids = (
-        Signature.objects.filter(petition=petition, confirmed_at__isnull=False, withdrawn_at__isnull=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
+    counted = Signature.objects.filter(
+        petition=petition, confirmed_at__isnull=False, withdrawn_at__isnull=True
     )
+    signers = get_user_model().objects.filter(pk__in=counted.values("user_id")).order_by("pk")
     told = 0
     last = 0
     while True:
-        batch = list(signer_ids.filter(user_id__gt=last)[:NOTIFY_BATCH])
-        if not batch:
+        people = list(signers.filter(pk__gt=last)[:NOTIFY_BATCH])
+        if not people:
             break
-        last = batch[-1]
-        people = list(users.filter(pk__in=batch).order_by("pk"))
+        last = people[-1].pk
         told += _notify(
             people,
             "answered",
