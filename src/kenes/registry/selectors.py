@@ -155,14 +155,14 @@ def count_by_territory(parent: Territory | None = None) -> list[Bar]:
     if parent is not None:
         per_path = per_path.filter(organization__territory__path__startswith=parent.path)
     totals: dict[str, int] = defaultdict(int)
-    by_unit = {unit.path: unit for unit in units}
+    paths = {unit.path for unit in units}
+    depth = parent.level if parent else 0
     for path, n in per_path:
         # "/71/7110/…/" belongs to the unit whose path is its prefix one level below ``parent``.
         parts = [p for p in path.split("/") if p]
-        depth = parent.level if parent else 0
         if len(parts) > depth:
             key = "/" + "/".join(parts[: depth + 1]) + "/"
-            if key in by_unit:
+            if key in paths:
                 totals[key] += n
     return _bars([(unit.code, str(unit.name), totals.get(unit.path, 0)) for unit in units])
 
