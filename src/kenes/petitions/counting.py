@@ -30,14 +30,13 @@ from kenes.audit import services as audit
 from kenes.audit.models import Event
 
 from .models import CountWatermark, Petition, RegionCount, Signature
+from .signing import CONFIRMED_EVENT, WITHDRAWN_EVENT
 
 logger = logging.getLogger(__name__)
 
 #: pg_try_advisory_xact_lock key of the counting and reconciliation jobs: b"kenespet" as a bigint.
 COUNT_LOCK_ID = int.from_bytes(b"kenespet", "big")
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-CONFIRMED_EVENT = "petitions.signature.confirmed"
-WITHDRAWN_EVENT = "petitions.signature.withdrawn"
 
 Key = tuple[int, int | None]  # (petition id, region id)
 
