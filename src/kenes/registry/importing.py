@@ -44,6 +44,7 @@ from .models import (
     NGOProfile,
     RegistryStatus,
 )
+from .reporting import ngos_lift_flags
 
 logger = logging.getLogger(__name__)
 
@@ -186,8 +187,6 @@ def _insert_reports(rows: list[Row], job: ImportJob) -> list[int]:
         for row in rows
     ]
     AnnualReport.objects.bulk_create(reports)
-    from .services import ngos_lift_flags
-
     ngos_lift_flags(ngo_ids={row.values["ngo_id"] for row in rows}, label="import")
     return [report.pk for report in reports]
 
