@@ -242,8 +242,9 @@ def process_batch(job: ImportJob, rows: list[tuple[int, dict[str, str]]], contex
             *job.errors,
             *({"line": r.line, "reasons": r.reasons, "row": r.raw} for r in result.bad),
         ]
-        job.save(update_fields=["errors", "updated_at"])
         ImportJob.objects.filter(pk=job.pk).update(
+            errors=job.errors,
+            updated_at=timezone.now(),
             rows_done=F("rows_done") + len(rows),
             good_rows=F("good_rows") + len(result.good),
             skipped_rows=F("skipped_rows") + len(result.skipped),
