@@ -5,13 +5,16 @@ to a state body, with its terms set directly (threshold 100, verification level 
 ``PetitionFactory(state="draft")`` (or pending, rejected, closed) arranges the dates and moderation
 fields to fit that state. ``SignatureFactory`` writes a counted signature (confirmed a second ago) directly,
 bypassing the signing service: use ``kenes.petitions.signing.signature_create`` to test signing.
-``audited_signature`` adds the audit event the service would record; ``events`` counts a petition's events.
+``audited_signature`` adds the audit event the service would record; ``events`` counts a petition's events;
+``confirmation_token`` reads the token of the last confirmation link e-mailed.
 """
 
 import datetime
+import re
 from typing import Any
 
 import factory
+from django.core import mail
 from django.utils import timezone
 
 from kenes.accounts.tests.factories import UserFactory
@@ -124,3 +127,15 @@ def audited_signature(petition: Petition, user: Any, *, counted: bool = True, **
 def events(petition: Petition, action: str) -> int:
     """How many audit events ``action`` the petition has."""
     return Event.objects.filter(action=action, subject_id=str(petition.pk)).count()
+
+
+def confirmation_token() -> str:
+    """The token of the last signature confirmation link e-mailed (queued or sent)."""
+    from kenes.notifications.models import OutgoingEmail
+
+    bodies = [*OutgoingEmail.objects.values_list("body", flat=True)]
+    for message in mail.outbox:
+        bodies += [message.body, *(str(alt[0]) for alt in getattr(message, "alternatives", []))]
+    found = re.findall(r"/petitions/signatures/confirm/([A-Za-z0-9_-]+)/", " ".join(bodies))
+    assert found, "the confirmation e-mail carries the link"
+    return found[-1]

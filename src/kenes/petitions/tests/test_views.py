@@ -6,7 +6,6 @@ signatures, the answer, Russian pages, and pinned query counts on the lists and 
 import re
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -14,7 +13,12 @@ from kenes.obligations.models import Commitment, Kind, Milestone, Obligation, Re
 from kenes.organizations.models import Organization
 from kenes.organizations.tests.factories import OrganizationFactory
 from kenes.petitions.models import CountWatermark, Petition, RegionCount, Signature
-from kenes.petitions.tests.factories import PetitionFactory, SignatureFactory, TopicFactory
+from kenes.petitions.tests.factories import (
+    PetitionFactory,
+    SignatureFactory,
+    TopicFactory,
+    confirmation_token,
+)
 from kenes.territories.tests.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -385,16 +389,6 @@ def test_a_closed_petition_cannot_be_signed(client, body, signer):
     assert 'class="message message-error"' in html_of(response)
 
 
-def confirmation_token(petition):
-    path = reverse("petitions:signature_confirm", args=["TOKEN"]).replace("TOKEN/", "")
-    for message in mail.outbox:
-        body = message.body + "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
-        found = re.search(re.escape(path) + r"([^/\s\"'<>]+)/", body)
-        if found:
-            return found.group(1)
-    raise AssertionError("no confirmation link was sent")
-
-
 def test_the_confirmation_link_confirms_only_on_post(
     client, body, make_signer, django_capture_on_commit_callbacks
 ):
@@ -408,7 +402,7 @@ def test_the_confirmation_link_confirms_only_on_post(
     assert signature.confirmed_at is None
     assert 'data-signature-state="confirming"' in html_of(client.get(url("detail", petition.pk)))
 
-    token = confirmation_token(petition)
+    token = confirmation_token()
     client.logout()  # the link works from any browser
     response = client.get(url("signature_confirm", token))
     assert response.status_code == 200
