@@ -3,7 +3,6 @@
 import json
 from typing import cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required, permission_required
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest
 
 from . import selectors, services
@@ -26,15 +26,6 @@ from .models import User, VerificationLevel
 def _me(request: HttpRequest) -> User:
     """The signed-in person (the views below are all behind login_required)."""
     return cast(User, request.user)
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -51,7 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.user_update_profile(actor=user, user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             language = form.cleaned_data["language"]
             messages.success(request, _("Your profile has been saved."))
@@ -81,7 +72,7 @@ def demographics(request: HttpRequest) -> HttpResponse:
         try:
             services.demographics_set(actor=user, user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you: your answers have been saved."))
             return redirect("accounts:demographics")
@@ -130,7 +121,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         try:
             _token, new_key = services.api_token_create(actor=_me(request), **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             form = ApiTokenForm()
     context = {
@@ -172,7 +163,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The person's identity has been verified."))
                 return redirect("accounts:verify")

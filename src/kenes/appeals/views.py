@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 from kenes.obligations import selectors as obligation_selectors
 from kenes.obligations import services as obligation_services
@@ -39,14 +39,6 @@ OFFICIAL_ACTIONS = (
     ("obligations.extend_obligation", "extend"),
     ("obligations.redirect_obligation", "redirect"),
 )
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _can(request: HttpRequest, perm: str, obj: Any = None) -> bool:
@@ -91,7 +83,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     attachments=data["attachments"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -266,7 +258,7 @@ def cosign(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             try:
                 services.appeal_cosign(actor=request.user, appeal=appeal, token=token)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("You have co-signed the appeal."))
                 return redirect("appeals:detail", pk=appeal.pk)

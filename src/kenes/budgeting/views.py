@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 
 from . import selectors, services
@@ -37,14 +37,6 @@ from .forms import (
 from .models import Process, Proposal
 
 Phase = Process.Phase
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _can(request: HttpRequest, perm: str, obj: Any) -> bool:
@@ -122,7 +114,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
                     images=form.images(),
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your proposal has been submitted for review."))
                 return redirect("budgeting:proposal", pk=proposal.pk)
@@ -211,7 +203,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The proposal has been merged and its author told."))
             return redirect("budgeting:proposal", pk=proposal.pk)
@@ -257,7 +249,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 official_cost=form.cleaned_data["official_cost"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The decision on “%(title)s” has been published.") % {"title": proposal.title}
@@ -296,7 +288,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.ballot_cast(actor=request.user, process=process, choices=form.choices())
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Your ballot has been saved. You can change it until voting closes.")
@@ -413,7 +405,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             try:
                 comparisons = services.pabulib_compare(text=form.cleaned_data["file"])
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
         if form.errors:
             status = 400
     return render(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,19 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 from kenes.common.permissions import require_perm
 
 from . import forms, selectors, services
 from .models import Application, ApplicationDocument, Call, Contract, ContractMilestone, Report
-
-
-def _add_errors(form: django_forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -167,7 +159,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                 **cleaned,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The programme is planned. Now prepare its call for applications."))
             return redirect("grants:programme", pk=programme.pk)
@@ -215,7 +207,7 @@ def _save_call(request: HttpRequest, programme: Any, call: Call | None) -> HttpR
             else:
                 call = services.call_update(actor=request.user, call=call, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The call is saved as a draft. Publish it when it is ready."))
             return redirect("grants:call_manage", pk=call.pk)
@@ -391,7 +383,7 @@ def call_award(request: HttpRequest, pk: int) -> HttpResponse:
                 application_reasons=form.application_reasons(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The award decision is published with every score."))
             return redirect("grants:call", pk=pk)
@@ -462,7 +454,7 @@ def _save_application(request: HttpRequest, call: Call, application: Application
             if "submit" in request.POST:
                 services.application_submit(actor=request.user, application=saved)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if "submit" in request.POST:
                 messages.success(request, _("Your application is submitted."))
@@ -573,7 +565,7 @@ def complain(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, application=application, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your complaint is registered; the body must answer it with reasons.")
@@ -611,7 +603,7 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
                 conflicts=form.conflicts(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your declaration is recorded."))
             return redirect("grants:declare", pk=pk)
@@ -646,7 +638,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
                 submit=submit,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your scores are submitted.") if submit else _("Your scores are saved as a draft.")
@@ -683,7 +675,7 @@ def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The contract is recorded."))
             return redirect("grants:application", pk=pk)
@@ -718,7 +710,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
                 values=form.values(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your report is submitted."))
             return redirect("grants:application", pk=milestone.contract.application_id)
@@ -810,7 +802,7 @@ def final_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.final_evaluation_record(actor=request.user, contract=contract, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The final evaluation is recorded."))
             return redirect("grants:application", pk=contract.application_id)

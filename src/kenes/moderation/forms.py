@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Decision, Report
@@ -79,12 +78,3 @@ class QueueFilterForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("state") in QUEUE_STATES:
             return str(self.cleaned_data["state"])
         return "open"
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or above it)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

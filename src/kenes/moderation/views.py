@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 
 from . import registry, selectors, services
-from .forms import AppealForm, DecideForm, QueueFilterForm, ReportForm, ResolveAppealForm, add_service_errors
+from .forms import AppealForm, DecideForm, QueueFilterForm, ReportForm, ResolveAppealForm
 from .models import Appeal, Decision
 
 DECIDE: dict[str, Callable[..., Decision]] = {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 
 from . import selectors, services
@@ -132,14 +133,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible(request, pk))
 
 
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _act(
     request: HttpRequest,
     pk: int,
@@ -157,7 +150,7 @@ def _act(
         try:
             result = run(form, detail)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             if target is not None:
@@ -373,7 +366,7 @@ def _milestone_action(
         try:
             run(milestone, form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("obligations:commitment", pk=commitment.pk)

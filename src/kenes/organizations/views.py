@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 
 from . import selectors, services
@@ -63,21 +64,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.changes(),
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The organisation has been updated."))
                 return redirect("organizations:detail", pk=organization.pk)
     else:
         form = OrganizationEditForm(initial=OrganizationEditForm.initial_for(organization))
     return render(request, "organizations/edit.html", {"organization": organization, "form": form})
-
-
-def _add_service_errors(form: OrganizationEditForm | InviteForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _members_page(
@@ -114,7 +107,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The invitation has been sent."))
             return redirect("organizations:members", pk=organization.pk)

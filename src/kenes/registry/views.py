@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 from kenes.common.permissions import require_perm
 
@@ -29,14 +29,6 @@ from .models import PRIVATE_FIELDS, ImportJob, NGOProfile
 
 def _can(request: HttpRequest, perm: str, obj: Any = None) -> bool:
     return bool(request.user.has_perm(perm, obj))
-
-
-def _add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- public pages ----------------------------------------------------------------------------------------
@@ -74,7 +66,7 @@ def ngo_create(request: HttpRequest) -> HttpResponse:
         try:
             ngo = services.ngo_register(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The NGO has been entered in the registry."))
             return redirect("registry:detail", pk=ngo.pk)
@@ -100,7 +92,7 @@ def ngo_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ngo_set_status(actor=request.user, ngo=ngo, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The status has been changed."))
             return redirect("registry:detail", pk=ngo.pk)
@@ -140,7 +132,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, ngo=ngo, year=form.cleaned_data["year"], **form.values()
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The report has been submitted. Thank you."))
             return redirect("registry:report", pk=report.pk)
@@ -162,7 +154,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, report=report, reason=form.cleaned_data["reason"], **form.values()
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The corrected version has been published."))
             return redirect("registry:report", pk=new.pk)
@@ -187,7 +179,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["mode"] == "check",
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("registry:import", pk=job.pk)
     page = paginate(selectors.import_jobs(), PageRequest.from_params(request.GET))
