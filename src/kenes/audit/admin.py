@@ -1,22 +1,10 @@
 """Read-only admin views of the audit log: nobody adds, changes or deletes audit rows."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from kenes.common.admin import ReadOnlyAdmin
 
 from .models import Block, Event, Seal
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Event)

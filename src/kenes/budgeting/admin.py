@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin
 
+from kenes.common.admin import ReadOnlyAdmin
+
 from .models import Process, Proposal, ProposalImage, Result, ResultLine, Support
 
 #: Frozen once voting has opened (RELIABILITY A6).
@@ -34,17 +36,6 @@ FROZEN_WHEN_VOTING = (
     "voting_open",
     "voting_close",
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,21 +1,10 @@
 """Read-only admin: every change goes through the services (and so the audit log)."""
 
-from typing import Any
-
 from django.contrib import admin
 
+from kenes.common.admin import ReadOnlyAdmin
+
 from .models import Appeal, Decision, Report
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Report)

@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kenes.common.admin import ReadOnlyAdmin
+
 from .models import (
     Commitment,
     DeadlineRule,
@@ -38,19 +40,6 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["country", "kind", "day_type"]
     search_fields = ["kind", "legal_basis"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable and searchable; changed only through the services so that audit and timeline stay whole."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ExtensionInline(admin.TabularInline):

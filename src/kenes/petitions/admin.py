@@ -20,20 +20,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kenes.common.admin import ReadOnlyAdmin
+
 from . import services
 from .models import BlockedEmailDomain, CountWatermark, Petition, PetitionRule, RegionCount, SigningLimit
 from .rules import staff_moderates
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PetitionRule)

@@ -6,24 +6,12 @@ so that the audit log stays whole and corrections keep their versions. The priva
 report are not shown in the admin lists.
 """
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kenes.common.admin import ReadOnlyAdmin
+
 from .models import AnnualReport, ImportJob, NGOProfile, ReportingDeadline
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReportingDeadline)
