@@ -5,26 +5,18 @@ obligation page and rates it. Run in English and in Russian."""
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 
-from kenes.accounts.tests.factories import UserFactory
 from kenes.obligations.models import Obligation, Rating
 from kenes.obligations.tests.factories import ObligationFactory
 from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from kenes.territories.tests.factories import TerritoryFactory
+from tests.browser.helpers import log_in, person
 from tests.testapp.factories import SubmissionFactory
 
-PASSWORD = "a long and unusual passphrase 42"
 REASONS = "The road to the school will be resurfaced in May under the district programme."
 # The body's name is official multilingual content: it must follow the page's language.
 BODY_NAME = {"en": "Akimat of Akmola Region", "ru": "Акимат Акмолинской области"}
-
-
-def person(email, name, language):
-    user = UserFactory(email=email, display_name=name, language=language, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 @pytest.fixture
@@ -45,14 +37,6 @@ def loop(transactional_db):
         title="Repair the road to the school",
     )
     return {"body": body, "obligation": obligation}
-
-
-def log_in(page, language, email):
-    page.goto(f"/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/{language}/me/$"))
 
 
 def log_out(page):
