@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 
 from . import selectors, services, signing
@@ -35,14 +35,6 @@ State = Petition.State
 def count_interval() -> int:
     """How often the counting job runs, in seconds (what the page tells its readers)."""
     return int(settings.PETITIONS_COUNT_INTERVAL_SECONDS)
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -179,7 +171,7 @@ def _write(request: HttpRequest, petition: Petition | None) -> HttpResponse:
             petition = services.petition_update(actor=request.user, petition=petition, **values)
             messages.success(request, _("Your changes have been saved."))
     except ValidationError as exc:
-        _add_service_errors(form, exc)
+        add_service_errors(form, exc)
         return _render_form(request, form, petition, similar, status=400)
     return redirect("petitions:detail", pk=petition.pk)
 
@@ -339,7 +331,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             if petition.state != State.PENDING:  # decided meanwhile (the service reloaded it)
                 _error_messages(request, exc)
                 return redirect("petitions:moderation")
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if form.approved:
                 message = _("“%(title)s” is open for signatures.")
