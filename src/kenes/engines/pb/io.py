@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
+from . import profile
 from .model import VOTE_TYPES, Election, PbFormatError, Project, Vote
 
 SECTIONS = ("meta", "projects", "votes")
@@ -206,8 +207,11 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def loads(text: str) -> Election:
-    """Parse the text of a ``.pb`` file (a leading byte-order mark is ignored)."""
-    return _Parser(text.removeprefix("\ufeff")).parse()
+    """Parse the text of a ``.pb`` file (a leading byte-order mark is ignored). The election's NumPy arrays
+    (``profile.of``) are built here too, so that solving it does not pay for them."""
+    election = _Parser(text.removeprefix("\ufeff")).parse()
+    profile.of(election)
+    return election
 
 
 def load(path: str | Path) -> Election:

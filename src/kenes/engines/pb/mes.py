@@ -71,6 +71,7 @@ class _Instance:
     rank: IntArray  # tie-breaking rank: lower wins among equal exact prices
     costs: list[int]
     util: FloatArray  # per project: the supporters' (common) utility u
+    iutil: list[int]  # the same, as integers
     groups: list[npt.NDArray[np.intp]]  # supporters of each project
 
     @property
@@ -96,10 +97,9 @@ def _instance(matrix: ApprovalMatrix, utility: str, ties: str) -> _Instance:
         order = sorted(range(len(ids)), key=lambda j: (costs[j], -approvals[j], ids[j]))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
-    util = np.asarray(costs if utility == "cost" else [1] * len(ids), dtype=np.float64)
-    # Platform-size indices: NumPy converts int32 index arrays on every gather (twice the time).
-    groups = [matrix.supporters_of(j).astype(np.intp) for j in range(len(ids))]
-    return _Instance(matrix, utility, rank, costs, util, groups)
+    iutil = costs if utility == "cost" else [1] * len(ids)
+    util = np.asarray(iutil, dtype=np.float64)
+    return _Instance(matrix, utility, rank, costs, util, iutil, matrix.groups)
 
 
 @dataclass
@@ -107,169 +107,138 @@ class _Round:
     project: int
     rho: Fraction
     price: Fraction  # what each non-poor supporter paid
-    money_before: Fraction | None  # the supporters' total money when the project was reached (explain)
+    money_before: Fraction  # the supporters' total money when the project was reached
     poor: int  # supporters who paid all they had left
+
+
+class _Offer(NamedTuple):
+    """The exact price of a project at one point of a run, in the run's units (money times ``den``)."""
+
+    key: float  # rho rounded to the nearest float (monotone: a smaller rho never has a larger key)
+    need: int  # what the payers share: the cost minus what the poor supporters pay
+    payers: int  # supporters who pay the full level ``need / payers``
+    held: int  # the supporters' total money
+    classes: list[int]  # the classes among its supporters
+    money: list[int]  # the money of each of these classes
+    den: int  # the run's denominator then
+
+
+def _rho(got: _Offer, util: int) -> Fraction:
+    return Fraction(got.need, got.payers * got.den * util)
 
 
 @dataclass(eq=False)
 class _Run:
-    """One MES run at per-voter budget ``b``; ``step`` funds one project."""
+    """One exact MES run at per-voter budget ``b``.
+
+    Voters with the same payment history hold the same money, so they are kept in *classes*: ``cls[i]`` is
+    voter ``i``'s class; class 0 holds 0. A project's price is the water level over the few distinct classes
+    among its supporters, in integers (one ``bincount`` per project), so no float decides anything. Money is
+    an integer over the denominator ``den``, which grows when a price needs it; rather than rescaling every
+    class then, a class keeps the *epoch* (the denominator) it was created in and ``factor[epoch]`` scales it
+    to the current one. Candidates wait in a heap keyed by their last price rounded to a float (prices only
+    rise within a run, so a stale key is a lower bound; rounding is monotone) and the tie-breaking rank;
+    equal keys are compared exactly."""
 
     inst: _Instance
     b: Fraction
-    explain: bool = False  # also record the supporters' exact money when each project is reached
-    money: FloatArray = field(init=False)
-    broke: BoolArray = field(init=False)
-    paid: BoolArray = field(init=False)  # voter × round: paid the round's price (column-major)
-    prices: list[Fraction] = field(default_factory=list)
+    cls: npt.NDArray[np.intp] = field(init=False)
+    values: list[int] = field(init=False)  # the money of each class, in units of its epoch
+    epoch: list[int] = field(init=False)  # the epoch of each class
+    factor: list[int] = field(init=False)  # per epoch: the current denominator over the epoch's
+    den: int = field(init=False)
     rounds: list[_Round] = field(default_factory=list)
-    active: set[int] = field(default_factory=set)
-    lower: dict[int, float] = field(default_factory=dict)  # stale prices: lower bounds of current ones
 
     def __post_init__(self) -> None:
-        n = self.inst.matrix.n_voters
-        self.money = np.full(n, float(self.b))
-        self.broke = np.zeros(n, dtype=np.bool_)
-        self.paid = np.zeros((n, max(self.inst.n_projects, 1)), dtype=np.bool_, order="F")
-        self._den = self.b.denominator
-        self._scaled_b = self.b.numerator
-        self._scaled: list[int] = []
-        self.active = set(self.inst.candidates())
-        for j in self.active:
-            self.lower[j] = self.inst.costs[j] / (len(self.inst.groups[j]) * float(self.inst.util[j]))
-
-    # -- exact money -------------------------------------------------------------------------------------
-    def exact_money(self, voters: npt.NDArray[np.intp]) -> Fraction:
-        """Exact total money of ``voters``."""
-        live = voters[~self.broke[voters]]
-        total = len(live) * self._scaled_b
-        if len(live) and self.prices:
-            counts = self.paid[live, : len(self.prices)].sum(axis=0, dtype=np.int64).tolist()
-            total -= sum(map(operator.mul, self._scaled, counts))
-        return Fraction(total, self._den)
-
-    def _record(self, price: Fraction) -> None:
-        """Append ``price``, keeping every price and ``b`` as integers over one common denominator."""
-        den = math.lcm(self._den, price.denominator)
-        factor = den // self._den
-        if factor != 1:
-            self._scaled = [x * factor for x in self._scaled]
-            self._scaled_b *= factor
-        self._den = den
-        self._scaled.append(price.numerator * (den // price.denominator))
-        self.prices.append(price)
-
-    def exact_values(self, voters: npt.NDArray[np.intp]) -> list[tuple[Fraction, int]]:
-        """Distinct exact money values among ``voters`` with their multiplicities, ascending."""
-        values: dict[Fraction, int] = {}
-        broke = int(self.broke[voters].sum())
-        if broke:
-            values[Fraction(0)] = broke
-        live = voters[~self.broke[voters]]
-        if len(live):
-            rows, counts = np.unique(self.paid[live, : len(self.prices)], axis=0, return_counts=True)
-            for row, count in zip(rows, counts, strict=True):
-                value = self.b - sum((p for p, r in zip(self.prices, row, strict=True) if r), Fraction(0))
-                values[value] = values.get(value, 0) + int(count)
-        return sorted(values.items())
-
-    # -- prices ------------------------------------------------------------------------------------------
-    def affordable(self, j: int) -> bool:
-        voters = self.inst.groups[j]
-        total = float(self.money[voters].sum())
-        cost = self.inst.costs[j]
-        if abs(total - cost) > MONEY_TOL * max(cost, 1.0):
-            return total > cost
-        return self.exact_money(voters) >= cost
-
-    def float_rho(self, j: int) -> float | None:
-        """The float effective price of ``j`` (None when its supporters cannot pay for it)."""
-        if not self.affordable(j):
-            return None
-        level = _water_level(self.money[self.inst.groups[j]], float(self.inst.costs[j]))
-        return level / float(self.inst.util[j])
-
-    def exact_price(self, j: int) -> tuple[Fraction, int]:
-        """The exact water level ``p`` of project ``j`` and how many supporters are poor (money < p)."""
-        voters = self.inst.groups[j]
-        cost = self.inst.costs[j]
-        money = self.money[voters]
-        level = _water_level(money, float(cost))
-        band = MONEY_TOL * (level + float(self.b))
-        poor = voters[money < level - band]
-        unsure = voters[np.abs(money - level) <= band]
-        rich = len(voters) - len(poor) - len(unsure)
-        return _exact_level(
-            Fraction(cost) - self.exact_money(poor), self.exact_values(unsure), rich, len(poor)
+        inst = self.inst
+        self.cls = np.ones(inst.matrix.n_voters, dtype=np.intp)
+        self.den = self.b.denominator
+        self.values, self.epoch, self.factor = [0, self.b.numerator], [0, 0], [1]
+        self.heap = sorted(
+            (inst.costs[j] / (len(inst.groups[j]) * inst.iutil[j]), int(inst.rank[j]), j)
+            for j in inst.candidates()
         )
 
-    def exact_rho(self, j: int) -> Fraction:
-        return self.exact_price(j)[0] / int(self.inst.util[j])
+    def holdings(self, voters: npt.NDArray[np.intp]) -> tuple[list[int], list[int], list[int]]:
+        """The classes among ``voters``, how many are in each, and each class's money (times ``den``)."""
+        counts = np.bincount(self.cls[voters])
+        classes = counts.nonzero()[0]
+        ids = classes.tolist()
+        values, epoch, factor = self.values, self.epoch, self.factor
+        return ids, counts[classes].tolist(), [values[c] * factor[epoch[c]] for c in ids]
 
-    # -- a round -----------------------------------------------------------------------------------------
-    def near_best(self) -> list[int]:
-        """Fresh prices of the projects that may be the cheapest (lazy: stale prices are lower bounds)."""
+    def exact_money(self, voters: npt.NDArray[np.intp]) -> Fraction:
+        """Exact total money of ``voters``."""
+        _, counts, money = self.holdings(voters)
+        return Fraction(sum(map(operator.mul, money, counts)), self.den)
+
+    def offer(self, j: int) -> _Offer | None:
+        """The exact price of ``j`` now, or None when its supporters cannot afford it."""
+        group = self.inst.groups[j]
+        classes, counts, money = self.holdings(group)
+        held = sum(map(operator.mul, money, counts))
+        need = self.inst.costs[j] * self.den
+        if held < need:
+            return None
+        payers = len(group)
+        if len(classes) > 1 and min(money) * payers < need:  # some supporters cannot pay the level C / k
+            for value, count in sorted(zip(money, counts, strict=True)):
+                if value * payers >= need:
+                    break
+                need -= value * count
+                payers -= count
+        key = need / (payers * self.den * self.inst.iutil[j])
+        return _Offer(key, need, payers, held, classes, money, self.den)
+
+    def choose(self) -> tuple[int, _Offer] | None:
+        """The project MES funds next with its price (lowest exact rho, then rank), or None."""
+        heap = self.heap
+        offers: dict[int, _Offer] = {}
         best = math.inf
-        fresh: list[int] = []
-        for j in sorted(self.active, key=self.lower.__getitem__):
-            if self.lower[j] > best * (1 + RHO_TOL):
-                break
-            rho = self.float_rho(j)
-            if rho is None:
-                self.active.discard(j)
-                continue
-            self.lower[j] = rho
-            fresh.append(j)
-            best = min(best, rho)
-        return [j for j in fresh if self.lower[j] <= best * (1 + RHO_TOL)]
+        while heap and heap[0][0] <= best:
+            _, rank, j = heapq.heappop(heap)
+            got = self.offer(j)
+            if got is not None:  # else it stays unaffordable: money only falls
+                offers[j] = got
+                best = min(best, got.key)
+        if not offers:
+            return None
+        util = self.inst.iutil
+        tied = [j for j, got in offers.items() if got.key == best]
+        if len(tied) > 1:
+            low = min(_rho(offers[j], util[j]) for j in tied)
+            tied = [j for j in tied if _rho(offers[j], util[j]) == low]
+        chosen = min(tied, key=lambda j: int(self.inst.rank[j]))
+        for j, got in offers.items():
+            if j != chosen:
+                heapq.heappush(heap, (got.key, int(self.inst.rank[j]), j))
+        return chosen, offers[chosen]
 
-    def choose(self) -> int | None:
-        """The project MES funds next (exact comparison among near-ties), or None when none is affordable."""
-        near = self.near_best()
-        if len(near) <= 1:
-            return near[0] if near else None
-        exact = {j: self.exact_rho(j) for j in near}
-        low = min(exact.values())
-        return min((j for j in near if exact[j] == low), key=lambda j: int(self.inst.rank[j]))
-
-    def fund(self, j: int) -> None:
-        voters = self.inst.groups[j]
-        price, poor_count = self.exact_price(j)
-        before = self.exact_money(voters) if self.explain else None
-        poor_mask = self._poor(voters, price)
-        poor, rich = voters[poor_mask], voters[~poor_mask]
-        self.money[poor] = 0.0
-        self.broke[poor] = True
-        self.money[rich] = np.maximum(self.money[rich] - float(price), 0.0)
-        self.paid[rich, len(self.prices)] = True
-        self._record(price)
-        rho = price / int(self.inst.util[j])
-        self.rounds.append(_Round(j, rho, price, before, poor_count))
-        self.active.discard(j)
-
-    def _poor(self, voters: npt.NDArray[np.intp], price: Fraction) -> BoolArray:
-        """Which of ``voters`` hold (exactly) less than ``price``."""
-        money = self.money[voters]
-        level = float(price)
-        band = MONEY_TOL * (level + float(self.b))
-        poor = money < level - band
-        unsure = np.flatnonzero(np.abs(money - level) <= band)
-        if len(unsure):
-            poor[unsure] = [value < price for value in self.exact_each(voters[unsure])]
-        return poor
-
-    def exact_each(self, voters: npt.NDArray[np.intp]) -> list[Fraction]:
-        """The exact money of each of ``voters``."""
-        rows, inverse = np.unique(self.paid[voters, : len(self.prices)], axis=0, return_inverse=True)
-        values = [
-            self.b - sum((p for p, r in zip(self.prices, row, strict=True) if r), Fraction(0)) for row in rows
-        ]
-        broke = self.broke[voters]
-        return [Fraction(0) if broke[i] else values[int(k)] for i, k in enumerate(inverse.reshape(-1))]
+    def fund(self, j: int, got: _Offer) -> None:
+        """Fund ``j`` at ``got``: the payers pay the level, the others everything (class 0)."""
+        group = self.inst.groups[j]
+        gcd = math.gcd(got.need, got.payers)
+        level, scale = got.need // gcd, got.payers // gcd  # the level is level / (den * scale)
+        if scale != 1:
+            self.den *= scale
+            self.factor = [f * scale for f in self.factor]
+            self.factor.append(1)
+        values, epoch, now = self.values, self.epoch, len(self.factor) - 1
+        lookup = np.zeros(len(values), dtype=np.intp)
+        for c, money in zip(got.classes, got.money, strict=True):
+            left = money * scale - level
+            if left > 0:
+                lookup[c] = len(values)
+                values.append(left)
+                epoch.append(now)
+        self.cls[group] = lookup[self.cls[group]]
+        price = Fraction(level, self.den)
+        rho = price / self.inst.iutil[j]
+        self.rounds.append(_Round(j, rho, price, Fraction(got.held, got.den), len(group) - got.payers))
 
     def run(self) -> _Run:
-        while (j := self.choose()) is not None:
-            self.fund(j)
+        while (chosen := self.choose()) is not None:
+            self.fund(*chosen)
         return self
 
     @property
@@ -307,29 +276,11 @@ def _water_level(money: FloatArray, cost: float, lowest: float | None = None, be
     return float(levels[first]) if fits[first] else float(ordered[-1])
 
 
-def _exact_level(
-    need: Fraction, unsure: list[tuple[Fraction, int]], rich: int, poor: int
-) -> tuple[Fraction, int]:
-    """Exact water level: ``need`` is the cost minus the money of the surely poor; ``unsure`` are the
-    exact (value, count) of voters near the level, ascending; ``rich`` voters surely pay the level."""
-    payers = rich + sum(count for _, count in unsure)
-    for value, count in unsure:
-        level = need / payers
-        if level <= value:
-            return level, poor
-        need -= value * count
-        payers -= count
-        poor += count
-    if payers == 0:
-        raise ArithmeticError("the supporters cannot afford this project")
-    return need / payers, poor
-
-
 # -- plain MES -------------------------------------------------------------------------------------------
 
 
 def _matrix(data: Election | ApprovalMatrix) -> ApprovalMatrix:
-    matrix = profile.build(data) if isinstance(data, Election) else data
+    matrix = profile.of(data) if isinstance(data, Election) else data
     if matrix.vote_type != "approval":
         raise ValueError(f"the Method of Equal Shares needs approval ballots, not {matrix.vote_type} ballots")
     return matrix
@@ -342,7 +293,7 @@ def _per_voter(matrix: ApprovalMatrix) -> Fraction:
 def _plain(data: Election | ApprovalMatrix, utility: str, rule: str) -> Outcome:
     matrix = _matrix(data)
     inst = _instance(matrix, utility, "lexico")
-    state = _Run(inst, _per_voter(matrix), explain=True).run()
+    state = _Run(inst, _per_voter(matrix)).run()
     return _outcome(inst, state, rule, {"voter_budget": str(state.b)})
 
 
@@ -719,7 +670,7 @@ def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _Run, dict[str, object]]:
         "exact_runs": search.exact_runs,
         "replays": search.replays,
     }
-    return inst, _Run(inst, b, explain=True).run(), details
+    return inst, _Run(inst, b).run(), details
 
 
 def _increments(search: _Search, floor: int) -> int:
@@ -828,8 +779,8 @@ def _round_details(number: int, step: _Round) -> dict[str, object]:
         "rho": _show(step.rho),
         "rho_value": float(step.rho),
         "payment": _show(step.price),
-        "supporters_money": _show(step.money_before or Fraction(0)),
-        "supporters_money_value": float(step.money_before or 0),
+        "supporters_money": _show(step.money_before),
+        "supporters_money_value": float(step.money_before),
         "poor_supporters": step.poor,
     }
 

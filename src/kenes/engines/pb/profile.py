@@ -1,4 +1,8 @@
-"""NumPy view of an election, built once per solve and shared by every rule.
+"""NumPy view of an election, built once per ``Election`` and shared by every rule.
+
+``of(election)`` returns the election's matrix, building it on first use and keeping it on the (frozen)
+election; ``io.load`` / ``io.loads`` build it while loading, so a solve never pays for it. The arrays are
+read-only: rules share them.
 
 Projects are numbered ``0..m-1`` in file order (``ApprovalMatrix.project_ids``) and voters ``0..n-1`` in
 file order. Two CSR structures hold the same ballots:
@@ -28,6 +32,9 @@ from .model import Election
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
+IntpArray = npt.NDArray[np.intp]
+
+_CACHE = "_matrix"  # the attribute under which ``of`` keeps an election's matrix
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +52,7 @@ class ApprovalMatrix:
     support_ptr: IntArray
     supporters: Int32Array
     support_points: IntArray
+    groups: list[IntpArray]  # supporters of each project as platform-size indices (views into one array)
 
     @property
     def n_projects(self) -> int:
@@ -111,10 +119,17 @@ def build(election: Election) -> ApprovalMatrix:
     counts = np.bincount(ballot_projects, minlength=len(project_ids)).astype(np.int64)
     support_ptr = np.zeros(len(project_ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=support_ptr[1:])
+    # Platform-size indices: NumPy converts int32 index arrays on every gather (twice the time).
+    supporters, support_points = voter_of[order], ballot_points[order]
+    groups = np.split(supporters.astype(np.intp), support_ptr[1:-1]) if project_ids else []
+    costs = np.asarray([election.projects[pid].cost for pid in project_ids], dtype=np.int64)
+    arrays: list[npt.NDArray[np.generic]] = [costs, ballot_ptr, ballot_projects, ballot_points, support_ptr]
+    for array in [*arrays, supporters, support_points, *groups]:
+        array.flags.writeable = False
     return ApprovalMatrix(
         project_ids=project_ids,
         index=index,
-        costs=np.asarray([election.projects[pid].cost for pid in project_ids], dtype=np.int64),
+        costs=costs,
         n_voters=len(lengths),
         budget=election.budget,
         budget_exact=election.budget_exact,
@@ -123,9 +138,20 @@ def build(election: Election) -> ApprovalMatrix:
         ballot_projects=ballot_projects,
         ballot_points=ballot_points,
         support_ptr=support_ptr,
-        supporters=voter_of[order].astype(np.int32),
-        support_points=ballot_points[order],
+        supporters=supporters,
+        support_points=support_points,
+        groups=groups,
     )
+
+
+def of(election: Election) -> ApprovalMatrix:
+    """The matrix of ``election``: built on first use, then kept on the election and reused. (An ``Election``
+    is frozen; do not change its lists or dicts in place once it has been solved.)"""
+    matrix: ApprovalMatrix | None = election.__dict__.get(_CACHE)
+    if matrix is None:
+        matrix = build(election)
+        object.__setattr__(election, _CACHE, matrix)
+    return matrix
 
 
 def cost_utility(matrix: ApprovalMatrix) -> IntArray:

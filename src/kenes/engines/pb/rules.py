@@ -1,6 +1,7 @@
 """``solve(election, rule)``: one entry point for every rule.
 
-The election is turned into NumPy arrays once (``profile.build``) and handed to the rule. Equal Shares lives
+The election's NumPy arrays (``profile.of``: built when the file is loaded, or on an election's first solve,
+then kept on it) are handed to the rule. Equal Shares lives
 in ``mes.py`` and is imported only when asked for; each of its functions takes the ``ApprovalMatrix`` and
 returns an ``Outcome``.
 """
@@ -56,7 +57,7 @@ def check(election: Election, rule: str) -> None:
 def solve(election: Election, rule: str) -> Outcome:
     """Run ``rule`` (one of ``RULES``) on ``election``."""
     check(election, rule)
-    return solve_matrix(profile.build(election), rule)
+    return solve_matrix(profile.of(election), rule)
 
 
 def solve_matrix(matrix: ApprovalMatrix, rule: str) -> Outcome:
