@@ -60,6 +60,7 @@ MONEY_TOL = 1e-9  # relative band in which money vs. cost / water level is decid
 BATCH_TOL = 0.005  # prices this close (relative) may share a replay batch (a heuristic, not a tolerance)
 SHRINK_ABOVE = 4  # a replay longer than this that proves nothing is retried at a quarter of its step
 WATER_PASSES = 8  # passes of the sort-free water level before it sorts
+LONG_BALLOTS = 4.0  # mean ballot length from which ``_VoterRun`` is used instead of ``_Run``
 
 
 @dataclass(eq=False)
@@ -246,6 +247,186 @@ class _Run:
         return [r.project for r in self.rounds]
 
 
+@dataclass(eq=False)
+class _VoterRun:
+    """One exact MES run at per-voter budget ``b`` that keeps each voter's money as a float (the filter) and
+    a boolean voter × round matrix of who paid the full price when (exact money of any group: one 2-D gather).
+    Faster than ``_Run`` when long ballots split the voters into many payment histories (``_run``)."""
+
+    inst: _Instance
+    b: Fraction
+    money: FloatArray = field(init=False)
+    broke: BoolArray = field(init=False)
+    paid: BoolArray = field(init=False)  # voter × round: paid the round's price (column-major)
+    prices: list[Fraction] = field(default_factory=list)
+    rounds: list[_Round] = field(default_factory=list)
+    active: set[int] = field(default_factory=set)
+    lower: dict[int, float] = field(default_factory=dict)  # stale prices: lower bounds of current ones
+
+    def __post_init__(self) -> None:
+        n = self.inst.matrix.n_voters
+        self.money = np.full(n, float(self.b))
+        self.broke = np.zeros(n, dtype=np.bool_)
+        self.paid = np.zeros((n, max(self.inst.n_projects, 1)), dtype=np.bool_, order="F")
+        self._den = self.b.denominator
+        self._scaled_b = self.b.numerator
+        self._scaled: list[int] = []
+        self.active = set(self.inst.candidates())
+        for j in self.active:
+            self.lower[j] = self.inst.costs[j] / (len(self.inst.groups[j]) * self.inst.iutil[j])
+
+    # -- exact money -------------------------------------------------------------------------------------
+    def exact_money(self, voters: npt.NDArray[np.intp]) -> Fraction:
+        """Exact total money of ``voters``."""
+        live = voters[~self.broke[voters]]
+        total = len(live) * self._scaled_b
+        if len(live) and self.prices:
+            counts = self.paid[live, : len(self.prices)].sum(axis=0, dtype=np.int64).tolist()
+            total -= sum(map(operator.mul, self._scaled, counts))
+        return Fraction(total, self._den)
+
+    def _record(self, price: Fraction) -> None:
+        """Append ``price``, keeping every price and ``b`` as integers over one common denominator."""
+        den = math.lcm(self._den, price.denominator)
+        factor = den // self._den
+        if factor != 1:
+            self._scaled = [x * factor for x in self._scaled]
+            self._scaled_b *= factor
+        self._den = den
+        self._scaled.append(price.numerator * (den // price.denominator))
+        self.prices.append(price)
+
+    def exact_values(self, voters: npt.NDArray[np.intp]) -> list[tuple[Fraction, int]]:
+        """Distinct exact money values among ``voters`` with their multiplicities, ascending."""
+        values: dict[Fraction, int] = {}
+        broke = int(self.broke[voters].sum())
+        if broke:
+            values[Fraction(0)] = broke
+        live = voters[~self.broke[voters]]
+        if len(live):
+            rows, counts = np.unique(self.paid[live, : len(self.prices)], axis=0, return_counts=True)
+            for row, count in zip(rows, counts, strict=True):
+                value = self.b - sum((p for p, r in zip(self.prices, row, strict=True) if r), Fraction(0))
+                values[value] = values.get(value, 0) + int(count)
+        return sorted(values.items())
+
+    # -- prices ------------------------------------------------------------------------------------------
+    def affordable(self, j: int) -> bool:
+        voters = self.inst.groups[j]
+        total = float(self.money[voters].sum())
+        cost = self.inst.costs[j]
+        if abs(total - cost) > MONEY_TOL * max(cost, 1.0):
+            return total > cost
+        return self.exact_money(voters) >= cost
+
+    def float_rho(self, j: int) -> float | None:
+        """The float effective price of ``j`` (None when its supporters cannot pay for it)."""
+        if not self.affordable(j):
+            return None
+        level = _water_level(self.money[self.inst.groups[j]], float(self.inst.costs[j]))
+        return level / float(self.inst.util[j])
+
+    def exact_price(self, j: int) -> tuple[Fraction, int]:
+        """The exact water level ``p`` of project ``j`` and how many supporters are poor (money < p)."""
+        voters = self.inst.groups[j]
+        cost = self.inst.costs[j]
+        money = self.money[voters]
+        level = _water_level(money, float(cost))
+        band = MONEY_TOL * (level + float(self.b))
+        poor = voters[money < level - band]
+        unsure = voters[np.abs(money - level) <= band]
+        rich = len(voters) - len(poor) - len(unsure)
+        return _exact_level(
+            Fraction(cost) - self.exact_money(poor), self.exact_values(unsure), rich, len(poor)
+        )
+
+    def exact_rho(self, j: int) -> Fraction:
+        return self.exact_price(j)[0] / int(self.inst.util[j])
+
+    # -- a round -----------------------------------------------------------------------------------------
+    def near_best(self) -> list[int]:
+        """Fresh prices of the projects that may be the cheapest (lazy: stale prices are lower bounds)."""
+        best = math.inf
+        fresh: list[int] = []
+        for j in sorted(self.active, key=self.lower.__getitem__):
+            if self.lower[j] > best * (1 + RHO_TOL):
+                break
+            rho = self.float_rho(j)
+            if rho is None:
+                self.active.discard(j)
+                continue
+            self.lower[j] = rho
+            fresh.append(j)
+            best = min(best, rho)
+        return [j for j in fresh if self.lower[j] <= best * (1 + RHO_TOL)]
+
+    def choose(self) -> int | None:
+        """The project MES funds next (exact comparison among near-ties), or None when none is affordable."""
+        near = self.near_best()
+        if len(near) <= 1:
+            return near[0] if near else None
+        exact = {j: self.exact_rho(j) for j in near}
+        low = min(exact.values())
+        return min((j for j in near if exact[j] == low), key=lambda j: int(self.inst.rank[j]))
+
+    def fund(self, j: int) -> None:
+        voters = self.inst.groups[j]
+        price, poor_count = self.exact_price(j)
+        before = self.exact_money(voters)
+        poor_mask = self._poor(voters, price)
+        poor, rich = voters[poor_mask], voters[~poor_mask]
+        self.money[poor] = 0.0
+        self.broke[poor] = True
+        self.money[rich] = np.maximum(self.money[rich] - float(price), 0.0)
+        self.paid[rich, len(self.prices)] = True
+        self._record(price)
+        rho = price / int(self.inst.util[j])
+        self.rounds.append(_Round(j, rho, price, before, poor_count))
+        self.active.discard(j)
+
+    def _poor(self, voters: npt.NDArray[np.intp], price: Fraction) -> BoolArray:
+        """Which of ``voters`` hold (exactly) less than ``price``."""
+        money = self.money[voters]
+        level = float(price)
+        band = MONEY_TOL * (level + float(self.b))
+        poor = money < level - band
+        unsure = np.flatnonzero(np.abs(money - level) <= band)
+        if len(unsure):
+            poor[unsure] = [value < price for value in self.exact_each(voters[unsure])]
+        return poor
+
+    def exact_each(self, voters: npt.NDArray[np.intp]) -> list[Fraction]:
+        """The exact money of each of ``voters``."""
+        rows, inverse = np.unique(self.paid[voters, : len(self.prices)], axis=0, return_inverse=True)
+        values = [
+            self.b - sum((p for p, r in zip(self.prices, row, strict=True) if r), Fraction(0)) for row in rows
+        ]
+        broke = self.broke[voters]
+        return [Fraction(0) if broke[i] else values[int(k)] for i, k in enumerate(inverse.reshape(-1))]
+
+    def run(self) -> _VoterRun:
+        while (j := self.choose()) is not None:
+            self.fund(j)
+        return self
+
+    @property
+    def selected(self) -> list[int]:
+        return [r.project for r in self.rounds]
+
+
+_AnyRun = _Run | _VoterRun
+
+
+def _run(inst: _Instance, b: Fraction) -> _AnyRun:
+    """An exact MES run at ``b`` (not yet run): ``_Run`` (classes) unless the ballots are long. Both give the
+    same rounds; with long ballots the payment histories split the voters into hundreds of classes per
+    project, where the per-voter floats of ``_VoterRun`` are faster (Wawer 2020, mean ballot 8.7 projects:
+    15 ms instead of 31 ms; Wieliczka 2023, 2.5 projects: 2 ms instead of 4 ms)."""
+    matrix = inst.matrix
+    long_ballots = len(matrix.supporters) > LONG_BALLOTS * matrix.n_voters
+    return _VoterRun(inst, b) if long_ballots else _Run(inst, b)
+
+
 def _water_level(money: FloatArray, cost: float, lowest: float | None = None, below: float = 0.0) -> float:
     """Float ``p`` with ``sum(min(money, p)) == cost`` (the supporters can afford the project); ``below`` is
     known to be at most ``p`` (e.g. the level earlier in the same run: levels only rise as money falls).
@@ -276,6 +457,24 @@ def _water_level(money: FloatArray, cost: float, lowest: float | None = None, be
     return float(levels[first]) if fits[first] else float(ordered[-1])
 
 
+def _exact_level(
+    need: Fraction, unsure: list[tuple[Fraction, int]], rich: int, poor: int
+) -> tuple[Fraction, int]:
+    """Exact water level: ``need`` is the cost minus the money of the surely poor; ``unsure`` are the
+    exact (value, count) of voters near the level, ascending; ``rich`` voters surely pay the level."""
+    payers = rich + sum(count for _, count in unsure)
+    for value, count in unsure:
+        level = need / payers
+        if level <= value:
+            return level, poor
+        need -= value * count
+        payers -= count
+        poor += count
+    if payers == 0:
+        raise ArithmeticError("the supporters cannot afford this project")
+    return need / payers, poor
+
+
 # -- plain MES -------------------------------------------------------------------------------------------
 
 
@@ -293,7 +492,7 @@ def _per_voter(matrix: ApprovalMatrix) -> Fraction:
 def _plain(data: Election | ApprovalMatrix, utility: str, rule: str) -> Outcome:
     matrix = _matrix(data)
     inst = _instance(matrix, utility, "lexico")
-    state = _Run(inst, _per_voter(matrix)).run()
+    state = _run(inst, _per_voter(matrix)).run()
     return _outcome(inst, state, rule, {"voter_budget": str(state.b)})
 
 
@@ -470,7 +669,7 @@ class _Search:
             return self._float_run(b)
         except _Unsure:
             self.exact_runs += 1
-            return self.follow(_Run(self.inst, Fraction(b)).run().selected, b)
+            return self.follow(_run(self.inst, Fraction(b)).run().selected, b)
 
     def _float_run(self, b: int) -> _Base:
         money, base = self._empty(b)
@@ -658,7 +857,7 @@ class _Search:
         return max(b0, math.ceil(b0 + delta * gap0 / (gap0 - gap1)) - 1)
 
 
-def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _Run, dict[str, object]]:
+def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _AnyRun, dict[str, object]]:
     inst = _instance(matrix, "cost", "cost_then_votes")
     search = _Search(inst)
     increments = _increments(search, matrix.budget // matrix.n_voters) if matrix.n_voters else 0
@@ -670,7 +869,7 @@ def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _Run, dict[str, object]]:
         "exact_runs": search.exact_runs,
         "replays": search.replays,
     }
-    return inst, _Run(inst, b).run(), details
+    return inst, _run(inst, b).run(), details
 
 
 def _increments(search: _Search, floor: int) -> int:
@@ -725,7 +924,7 @@ def mes_cost_add1_greedy(data: Election | ApprovalMatrix) -> Outcome:
 
 
 def _outcome(
-    inst: _Instance, state: _Run, rule: str, details: dict[str, object], added: list[int] | None = None
+    inst: _Instance, state: _AnyRun, rule: str, details: dict[str, object], added: list[int] | None = None
 ) -> Outcome:
     matrix = inst.matrix
     ids = matrix.project_ids
@@ -749,7 +948,7 @@ def _outcome(
 
 def _explain(
     inst: _Instance,
-    state: _Run,
+    state: _AnyRun,
     j: int,
     funded: dict[int, tuple[int, _Round]],
     free: set[int],

@@ -42,20 +42,23 @@ class _State:
         self.approvals = matrix.approvals
         self.supported = self.approvals > 0
         self.starts = matrix.support_ptr[:-1][self.supported]  # segments of the supported projects
+        self.entries = matrix.supporters.astype(np.intp)  # platform-size indices: faster gathers
+        self.estimate = np.full(matrix.n_projects, np.inf)  # projects nobody supports: infinite
+        self.costs = matrix.costs[self.supported].astype(np.float64)
+        self.counts = self.approvals[self.supported].astype(np.float64)
 
     def estimates(self) -> npt.NDArray[np.float64]:
         """Float new load of every project (inf for projects nobody supports)."""
-        sums = np.zeros(self.matrix.n_projects)
         if len(self.starts):
-            sums[self.supported] = np.add.reduceat(self.load[self.matrix.supporters], self.starts)
-        with np.errstate(divide="ignore"):
-            return (sums + self.matrix.costs) / self.approvals
+            sums = np.add.reduceat(self.load[self.entries], self.starts)
+            self.estimate[self.supported] = (sums + self.costs) / self.counts
+        return self.estimate
 
     def exact_load(self, j: int) -> Fraction | None:
         """The new load if project ``j`` were bought now; None for a project nobody supports (infinite)."""
         if self.approvals[j] == 0:
             return None
-        counts = np.bincount(self.group[self.matrix.supporters_of(j)], minlength=len(self.scaled))
+        counts = np.bincount(self.group[self.matrix.groups[j]], minlength=len(self.scaled))
         nonzero = np.flatnonzero(counts).tolist()
         total = sum(map(operator.mul, counts[nonzero].tolist(), [self.scaled[g] for g in nonzero]))
         den = self.den
@@ -70,22 +73,22 @@ class _State:
             self.scaled = [x * factor for x in self.scaled]
             self.den = den
         self.scaled.append(load.numerator * (den // load.denominator))
-        voters = self.matrix.supporters_of(j)
+        voters = self.matrix.groups[j]
         self.group[voters] = len(self.scaled) - 1
         self.load[voters] = float(load)
 
 
-def _candidates(state: _State, estimate: npt.NDArray[np.float64], open_: list[int]) -> list[int]:
+def _candidates(state: _State, estimate: npt.NDArray[np.float64], open_: npt.NDArray[np.bool_]) -> list[int]:
     """The open projects whose float new load is within a relative tolerance of the minimum."""
-    idx = np.array(open_, dtype=np.int64)
+    idx = np.flatnonzero(open_)
     near = estimate[idx]
     best = float(near.min())
     if np.isinf(best):
-        return [int(j) for j in idx]
-    return [int(j) for j in idx[near <= best + abs(best) * _REL_TOL + 1e-12]]
+        return idx.tolist()  # type: ignore[no-any-return]
+    return idx[near <= best + abs(best) * _REL_TOL + 1e-12].tolist()  # type: ignore[no-any-return]
 
 
-def _argmin(state: _State, open_: list[int]) -> tuple[list[int], Fraction | None]:
+def _argmin(state: _State, open_: npt.NDArray[np.bool_]) -> tuple[list[int], Fraction | None]:
     """All open projects tied for the smallest exact new load, in id order, and that load."""
     exact = {j: state.exact_load(j) for j in _candidates(state, state.estimates(), open_)}
     finite = [load for load in exact.values() if load is not None]
@@ -97,11 +100,11 @@ def _argmin(state: _State, open_: list[int]) -> tuple[list[int], Fraction | None
 def run(matrix: ApprovalMatrix) -> Outcome:
     ids = matrix.project_ids
     state = _State(matrix)
-    open_ = [j for j in range(matrix.n_projects) if int(matrix.costs[j]) <= matrix.budget]
+    open_ = matrix.costs <= matrix.budget
     explanations: dict[str, ProjectExplanation] = {}
     spent = 0
     selected: list[str] = []
-    while open_:
+    while open_.any():
         tied, load = _argmin(state, open_)
         blocked = [j for j in tied if spent + int(matrix.costs[j]) > matrix.budget]
         if blocked:
@@ -113,7 +116,7 @@ def run(matrix: ApprovalMatrix) -> Outcome:
         state.buy(j, load)
         selected.append(ids[j])
         spent += int(matrix.costs[j])
-        open_.remove(j)
+        open_[j] = False
     for j in range(matrix.n_projects):
         if ids[j] not in explanations:
             too_dear = int(matrix.costs[j]) > matrix.budget

@@ -53,15 +53,11 @@ class ApprovalMatrix:
     supporters: Int32Array
     support_points: IntArray
     groups: list[IntpArray]  # supporters of each project as platform-size indices (views into one array)
+    approvals: IntArray  # number of voters who put each project on their ballot (any vote type)
 
     @property
     def n_projects(self) -> int:
         return len(self.project_ids)
-
-    @property
-    def approvals(self) -> IntArray:
-        """Number of voters who put each project on their ballot (any vote type)."""
-        return np.diff(self.support_ptr)
 
     @property
     def total_points(self) -> IntArray:
@@ -123,7 +119,14 @@ def build(election: Election) -> ApprovalMatrix:
     supporters, support_points = voter_of[order], ballot_points[order]
     groups = np.split(supporters.astype(np.intp), support_ptr[1:-1]) if project_ids else []
     costs = np.asarray([election.projects[pid].cost for pid in project_ids], dtype=np.int64)
-    arrays: list[npt.NDArray[np.generic]] = [costs, ballot_ptr, ballot_projects, ballot_points, support_ptr]
+    arrays: list[npt.NDArray[np.generic]] = [
+        costs,
+        counts,
+        ballot_ptr,
+        ballot_projects,
+        ballot_points,
+        support_ptr,
+    ]
     for array in [*arrays, supporters, support_points, *groups]:
         array.flags.writeable = False
     return ApprovalMatrix(
@@ -141,6 +144,7 @@ def build(election: Election) -> ApprovalMatrix:
         supporters=supporters,
         support_points=support_points,
         groups=groups,
+        approvals=counts,
     )
 
 

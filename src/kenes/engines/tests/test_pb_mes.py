@@ -293,3 +293,17 @@ def test_it_skips_budgets_only_where_add1_provably_gives_the_same_outcome(e: Ele
     outcome = mes.mes_cost_add1(e)
     assert outcome.details["increments"] == increments
     assert set(outcome.selected) == selected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(elections(), larger_elections()), st.sampled_from(["cost", "card"]))
+def test_it_funds_the_same_rounds_with_either_exact_run(e: Election, utility: str) -> None:
+    """``_Run`` (voters grouped by payment history) and ``_VoterRun`` (per-voter floats, used for long
+    ballots) are two exact engines for one run: same projects, prices, payments and money, round by round."""
+    matrix = profile.build(e)
+    inst = mes._instance(matrix, utility, "lexico")
+    b = Fraction(matrix.budget_exact, matrix.n_voters)
+    by_class, by_voter = mes._Run(inst, b).run(), mes._VoterRun(inst, b).run()
+    assert by_class.rounds == by_voter.rounds
+    for group in inst.groups:
+        assert by_class.exact_money(group) == by_voter.exact_money(group)
