@@ -96,6 +96,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        # Server-side parameters, and a statement run five times on a connection is prepared: parsed
+        # and planned once (the signing path's two statements cost half the database CPU). Set
+        # DB_PREPARED_STATEMENTS=false behind a transaction-mode pooler without prepared-statement
+        # support (README, "Configuration").
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ------------------------------------------------------------------------
