@@ -36,6 +36,14 @@ def test_on_redis_the_counters_count_and_expire_with_their_window(settings):
     assert counters.hit([("x", 60)]) == [1]
 
 
+@needs_redis
+def test_the_counters_go_on_after_redis_forgets_the_script(settings):
+    _redis_cache(settings, UP_URL)
+    assert counters.hit([("z", 60)]) == [1]
+    counters._redis().script_flush()  # as after a Redis restart: the digest is unknown
+    assert counters.hit([("z", 60)]) == [2]
+
+
 def test_when_redis_is_down_the_limits_fail_open_and_say_so(settings, caplog):
     _redis_cache(settings, DOWN_URL)  # nothing listens on port 1
     assert counters.hit([("x", 60), ("y", 60)]) == [0, 0]
