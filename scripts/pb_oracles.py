@@ -20,7 +20,10 @@ keeping the entries it did not recompute.  The file maps ``instance -> key -> en
   settings only; it is NOT the cities' procedure (it stops at the first exhaustive outcome) and serves as the
   timing reference for ``mes_cost_add1``.
 - ``mes_cost_add1``: pabulib-checker 1.0.8's Equal Shares with add-one completion (the cities' procedure).
-- ``official``: the file's own ``selected`` column (projects with ``selected`` = 1), when it has one."""
+- ``official``: the file's own ``selected`` column (projects with ``selected`` = 1), when it has one.
+- ``parse_pabulib``: the time of pabutools' ``parse_pabulib`` on the file (``seconds``: exact default
+  fractions, ``fast_seconds``: float), which the rule timings above leave out; ``bench/pb_bench.py`` prints it
+  beside our own load time."""
 
 from __future__ import annotations
 
@@ -129,9 +132,30 @@ def run_checker(path: Path) -> dict[str, object]:
     return {"selected": sorted(winners), "seconds": round(seconds, 4)}
 
 
+def run_parse(path: Path) -> dict[str, object]:
+    """pabutools' ``parse_pabulib`` on ``path`` (the step its rule timings leave out), with its exact default
+    fractions and with float fractions; each after one untimed parse of the file (imports, file cache)."""
+    import pabutools.fractions as pfrac
+    from pabutools.election import parse_pabulib
+
+    result: dict[str, object] = {}
+    for name, fraction in (("seconds", pfrac.FRACTION), ("fast_seconds", pfrac.FLOAT_FRAC)):
+        pfrac.FRACTION = fraction
+        parse_pabulib(str(path))
+        start = time.perf_counter()
+        parse_pabulib(str(path))
+        result[name] = round(time.perf_counter() - start, 4)
+    return result
+
+
 def child(path: Path, key: str, mode: str) -> None:
     try:
-        result = run_checker(path) if mode == "checker" else run_pabutools(path, key, fast=mode == "fast")
+        if mode == "parse":
+            result = run_parse(path)
+        elif mode == "checker":
+            result = run_checker(path)
+        else:
+            result = run_pabutools(path, key, fast=mode == "fast")
     except ValueError as error:  # e.g. pabulib-checker: "Equal Shares tie-breaking failed for projects [...]"
         result = {"error": f"{type(error).__name__}: {error}"}
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -150,6 +174,8 @@ def jobs_for(path: Path, modes: set[str], keys: set[str] | None) -> list[tuple[s
     for rule in rules:
         if keys is None or rule in keys:
             out += [(rule, m) for m in ("exact", "fast") if m in modes]
+    if "parse" in modes and (keys is None or "parse_pabulib" in keys):
+        out.append(("parse_pabulib", "parse"))
     if vote_type == "approval":
         if "inc1" in modes and (keys is None or "pabutools_mes_cost_inc1" in keys):
             out.append(("pabutools_mes_cost_inc1", "fast"))
@@ -165,7 +191,10 @@ def load_out() -> dict[str, dict[str, dict[str, object]]]:
 def merge(instance: str, key: str, mode: str, result: dict[str, object]) -> None:
     data = load_out()
     entry = data.setdefault(instance, {}).setdefault(key, {})
-    if mode == "checker":
+    if mode == "parse":
+        entry.clear()
+        entry.update(result, pabutools=PABUTOOLS_VERSION, settings="parse_pabulib, exact defaults / float")
+    elif mode == "checker":
         entry.clear()
         entry.update(
             result,
@@ -222,7 +251,7 @@ def parent(args: argparse.Namespace) -> None:
     record_official(paths)
     modes = set(args.modes.split(","))
     keys = set(args.keys.split(",")) if args.keys else None
-    priority = {"exact": 0, "checker": 1, "fast": 2}
+    priority = {"parse": 0, "exact": 0, "checker": 1, "fast": 2}
     queue = [(p, k, m) for p in paths for k, m in jobs_for(p, modes, keys)]
     queue.sort(key=lambda job: 3 if job[1] == "pabutools_mes_cost_inc1" else priority[job[2]])
     running: list[tuple[subprocess.Popen[str], Path, str, str, float]] = []
@@ -260,7 +289,8 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, metavar=("PATH", "KEY", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--instances", nargs="*", help="substrings of instance names (default: all)")
     parser.add_argument("--keys", help="comma-separated rule keys (default: all)")
-    parser.add_argument("--modes", default="exact,checker,fast,inc1", help="exact,checker,fast,inc1")
+    modes = "exact,checker,fast,inc1,parse"
+    parser.add_argument("--modes", default=modes, help=modes)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()

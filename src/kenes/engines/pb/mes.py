@@ -7,13 +7,22 @@ With approval ballots every supporter has the same utility ``u`` (the cost ``C``
 cardinality utilities), so all supporters who are not "poor" pay the same amount ``p = rho * u`` and ``p`` is
 the water level: ``sum(min(money_i, p)) = C``. MES stops when no project is affordable.
 
-Exactness. The state is kept in floats (vectorised NumPy) *and* exactly: a voter's exact money is ``0`` once
-they paid everything ("broke"), otherwise ``b`` minus the exact prices ``p_r`` (``Fraction``) of the rounds in
-which they paid; a boolean voter × round matrix records who paid when, so the exact money of any group of
-voters is ``|group| * b - sum_r p_r * (number of them who paid in round r)``. Floats only *filter*: when two
-candidate prices are within a relative 1e-6 of each other, when a project's supporters hold within 1e-9 of its
-cost, or when a voter's money is within that band of the water level, the decision is taken on the exact
-rationals. Every price used and reported is exact.
+Exactness. A run (``_run``) is exact; two engines give the same rounds and ``_run`` picks by ballot length:
+
+* ``_Run`` (the default): voters with the same payment history hold the same money, so they are kept in
+  classes, each with its exact money (an integer over one common denominator). A project's price is the water
+  level over the classes among its supporters: one ``bincount``, then integers in Python, so small elections
+  (a few classes per project) need few NumPy calls, and no float is involved at all.
+* ``_VoterRun`` (mean ballot longer than ``LONG_BALLOTS`` projects, where payment histories split the voters
+  into hundreds of classes per project): each voter's money in floats plus a boolean voter × round matrix of
+  who paid when, so the exact money of any group is ``|group| * b - sum_r p_r * (number of them who paid in
+  round r)``.
+
+In ``_VoterRun`` (and in the add-one search below) floats only *filter*: when two candidate prices are
+within a relative 1e-6 of each other, when a project's supporters hold within 1e-9 of its cost, or when a
+voter's money is within that band of the water level, the decision is taken on the exact rationals. Every
+price used and reported is exact, and so is every amount in the explanations (for the projects left unfunded,
+computed once at the end of the run).
 
 Ties (equal exact ``rho``): ``mes_cost`` / ``mes_card`` as pabutools' default ``lexico_tie_breaking``
 (smallest project id in string order); the add-one rules as the cities' procedure (equalshares.net,
@@ -172,6 +181,23 @@ class _Run:
         """Exact total money of ``voters``."""
         _, counts, money = self.holdings(voters)
         return Fraction(sum(map(operator.mul, money, counts)), self.den)
+
+    def exact_moneys(self, projects: list[int]) -> list[Fraction]:
+        """Exact total money of the supporters of each of ``projects`` (each has some): one ``bincount`` of
+        (project, class) pairs, then the sums of count × money in Python integers (an object array)."""
+        if not projects:
+            return []
+        groups = [self.inst.groups[j] for j in projects]
+        owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+        width = len(self.values)
+        counts = np.bincount(owner * width + self.cls[np.concatenate(groups)])
+        keys = counts.nonzero()[0]
+        values, epoch, factor = self.values, self.epoch, self.factor
+        money = np.empty(width, dtype=object)
+        money[:] = [values[c] * factor[epoch[c]] for c in range(width)]
+        terms = np.multiply(money[keys % width], counts[keys])
+        starts = np.flatnonzero(np.diff(keys // width, prepend=-1))
+        return [Fraction(int(total), self.den) for total in np.add.reduceat(terms, starts)]
 
     def offer(self, j: int) -> _Offer | None:
         """The exact price of ``j`` now, or None when its supporters cannot afford it."""
@@ -403,6 +429,10 @@ class _VoterRun:
         ]
         broke = self.broke[voters]
         return [Fraction(0) if broke[i] else values[int(k)] for i, k in enumerate(inverse.reshape(-1))]
+
+    def exact_moneys(self, projects: list[int]) -> list[Fraction]:
+        """Exact total money of the supporters of each of ``projects``."""
+        return [self.exact_money(self.inst.groups[j]) for j in projects]
 
     def run(self) -> _VoterRun:
         while (j := self.choose()) is not None:
@@ -932,8 +962,11 @@ def _outcome(
     chosen = free + state.selected + (added or [])
     funded = {r.project: (i, r) for i, r in enumerate(state.rounds, start=1)}
     free_set, added_set = set(free), set(added or [])
+    left = [j for j in range(matrix.n_projects) if j not in funded and j not in free_set | added_set]
+    left = [j for j in left if len(inst.groups[j])]
+    money = dict(zip(left, state.exact_moneys(left), strict=True))  # of the unfunded supported projects
     explanations = {
-        ids[j]: _explain(inst, state, j, funded, free_set, added_set) for j in range(matrix.n_projects)
+        ids[j]: _explain(inst, j, funded, free_set, added_set, money.get(j)) for j in range(matrix.n_projects)
     }
     total = sum(inst.costs[j] for j in chosen)
     return Outcome(
@@ -948,11 +981,11 @@ def _outcome(
 
 def _explain(
     inst: _Instance,
-    state: _AnyRun,
     j: int,
     funded: dict[int, tuple[int, _Round]],
     free: set[int],
     added: set[int],
+    money: Fraction | None,
 ) -> ProjectExplanation:
     pid = inst.matrix.project_ids[j]
     supporters = len(inst.groups[j])
@@ -965,9 +998,8 @@ def _explain(
         return ProjectExplanation(pid, True, "funded", {**base, "round": 0, "rho": "0"})
     if j in added:
         return ProjectExplanation(pid, True, "funded", {**base, "stage": "greedy_completion"})
-    if supporters == 0:
+    if money is None:
         return ProjectExplanation(pid, False, "no_support", base)
-    money = state.exact_money(inst.groups[j])
     base.update({"supporters_money": _show(money), "supporters_money_value": float(money)})
     return ProjectExplanation(pid, False, "insufficient_support", base)
 
