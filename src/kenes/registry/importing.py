@@ -78,7 +78,7 @@ def _sort_ngo_rows(rows: list[Row], result: BatchResult, context: Context) -> No
         )
     )
     for row in rows:
-        if row.reasons or _in_file_duplicate(row, row.values["bin"], context):
+        if row.reasons or _in_file_duplicate(row, _key(ImportJob.Kind.NGOS, row), context):
             result.bad.append(row)
         elif row.values["bin"] in existing:
             if existing[row.values["bin"]] is None:
@@ -109,8 +109,7 @@ def _sort_report_rows(rows: list[Row], result: BatchResult, context: Context) ->
         ngo = ngos.get(row.values.get("bin", ""))
         if not row.reasons:
             _check_report_ngo(row, ngo)
-        key = f"{row.values.get('bin')}/{row.values.get('year')}"
-        if row.reasons or _in_file_duplicate(row, key, context):
+        if row.reasons or _in_file_duplicate(row, _key(ImportJob.Kind.REPORTS, row), context):
             result.bad.append(row)
         elif ngo is not None and (ngo[0], row.values["year"]) in reported:
             result.skipped.append(row)
@@ -254,10 +253,22 @@ def process_batch(job: ImportJob, rows: list[tuple[int, dict[str, str]]], contex
 
 
 def _seen_before(job: ImportJob, rows: list[tuple[int, dict[str, str]]], context: Context) -> None:
-    """On a resumed job, the keys of rows already done, so that in-file duplicates stay caught."""
+    """On a resumed job, the keys of the rows already done that passed their checks, as the first run
+    recorded them (the BIN as checked: with the leading zeros a spreadsheet drops put back), so that
+    in-file duplicates stay caught."""
+    kind = ImportJob.Kind(job.kind)
     for line, raw in rows[: job.rows_done]:
-        key = raw.get("bin", "") if job.kind == ImportJob.Kind.NGOS else f"{raw.get('bin')}/{raw.get('year')}"
-        context.seen.setdefault(key, line)
+        row = Row(line=line, raw=raw)
+        CHECK[kind](row, context)
+        if not row.reasons:
+            context.seen.setdefault(_key(kind, row), line)
+
+
+def _key(kind: ImportJob.Kind, row: Row) -> str:
+    """What makes two rows of a file the same record: the BIN (NGOs), the BIN and year (reports)."""
+    if kind == ImportJob.Kind.NGOS:
+        return str(row.values["bin"])
+    return f"{row.values.get('bin')}/{row.values.get('year')}"
 
 
 def run(job: ImportJob) -> ImportJob:

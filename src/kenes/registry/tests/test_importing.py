@@ -184,6 +184,37 @@ def test_a_crash_leaves_no_partial_row_and_the_job_resumes(
     assert [error["line"] for error in job.errors] == NGO_BAD_LINES
 
 
+def test_a_resumed_job_still_catches_a_duplicate_of_a_row_written_without_its_leading_zero(
+    places, run_import, monkeypatch, staff, django_capture_on_commit_callbacks
+):
+    # Line 2 as a spreadsheet saves it (the leading zero dropped), line 4 the same BIN written out.
+    content = (
+        "bin,name,legal_form,territory_code\n"
+        "50140000656,Green Steppe,foundation,710000000\n"
+        f"{valid_bin(7)},Other,foundation,710000000\n"
+        "050140000656,Green Steppe again,foundation,710000000\n"
+    ).encode()
+    monkeypatch.setattr(importing, "BATCH", 2)
+    real_sort = importing.SORT[ImportJob.Kind.NGOS]
+    sorted_batches = []
+
+    def sort_then_crash_on_the_second_batch(rows, result, context):
+        sorted_batches.append(len(rows))
+        if len(sorted_batches) == 2:
+            raise RuntimeError("disk full")
+        real_sort(rows, result, context)
+
+    monkeypatch.setitem(importing.SORT, ImportJob.Kind.NGOS, sort_then_crash_on_the_second_batch)
+    job = run_import("ngos.csv", content)
+    assert job.state == ImportJob.State.FAILED and job.rows_done == 2
+    monkeypatch.setitem(importing.SORT, ImportJob.Kind.NGOS, real_sort)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_resume(actor=staff, job=job)
+    job.refresh_from_db()
+    assert (job.state, job.good_rows, job.bad_rows) == (ImportJob.State.DONE, 2, 1)
+    assert "already on line 2" in " ".join(_reasons(job, 4))
+
+
 def test_a_checked_file_can_then_be_imported(places, run_import, staff, django_capture_on_commit_callbacks):
     check = run_import("ngos.csv", _fixture("ngos.csv"), dry_run=True)
     with django_capture_on_commit_callbacks(execute=True):
