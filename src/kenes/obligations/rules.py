@@ -9,6 +9,7 @@ for ``change_commitment`` and an Organization for ``view_inbox``. Services check
 from typing import Any
 
 import rules
+from django.db import connection
 
 from kenes.organizations.models import Membership, Organization
 
@@ -40,15 +41,26 @@ def _has_role(user: Any, organization_id: int | None, roles: tuple[str, ...] | N
 
 
 def supervising_chain(organization_id: int) -> list[int]:
-    """The body and the bodies above it, nearest first (cycles and very long chains are cut)."""
+    """The body and the bodies above it, nearest first (cycles and very long chains are cut), in one
+    query (a recursive WITH, on PostgreSQL and SQLite alike)."""
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    above = connection.ops.quote_name(Organization._meta.get_field("supervising_body").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH RECURSIVE chain(id, above, depth) AS (
+                    SELECT id, {above}, 0 FROM {table} WHERE id = %s
+                    UNION ALL
+                    SELECT o.id, o.{above}, chain.depth + 1 FROM {table} o
+                    JOIN chain ON o.id = chain.above WHERE chain.depth < %s)
+                SELECT id FROM chain ORDER BY depth""",
+            [organization_id, MAX_SUPERVISION_DEPTH],
+        )
+        found = [row[0] for row in cursor.fetchall()]
     chain = [organization_id]
-    current = organization_id
-    while len(chain) <= MAX_SUPERVISION_DEPTH:
-        above = Organization.objects.filter(pk=current).values_list("supervising_body_id", flat=True).first()
-        if above is None or above in chain:
+    for body in found[1:]:
+        if body in chain:  # a cycle: stop where it closes
             break
-        chain.append(above)
-        current = above
+        chain.append(body)
     return chain
 
 

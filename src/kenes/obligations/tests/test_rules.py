@@ -5,8 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from kenes.accounts.tests.factories import UserFactory
 from kenes.obligations.models import Obligation
+from kenes.obligations.rules import MAX_SUPERVISION_DEPTH, supervising_chain
 from kenes.obligations.tests.factories import CommitmentFactory, ObligationFactory, ResponseFactory
-from kenes.organizations.models import Membership
+from kenes.organizations.models import Membership, Organization
 from kenes.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,24 @@ def test_it_denies_an_inactive_member(world):
     head.is_active = False
     head.save()
     assert not head.has_perm("obligations.respond_obligation", obligation_in(body, people, "open"))
+
+
+def test_the_supervising_chain_is_read_nearest_first_in_one_query(django_assert_num_queries):
+    top = OrganizationFactory()
+    middle = OrganizationFactory(supervising_body=top)
+    body = OrganizationFactory(supervising_body=middle)
+    with django_assert_num_queries(1):
+        assert supervising_chain(body.pk) == [body.pk, middle.pk, top.pk]
+    assert supervising_chain(top.pk) == [top.pk]
+
+
+def test_the_supervising_chain_stops_at_a_cycle_and_at_its_depth_bound():
+    first = OrganizationFactory()
+    second = OrganizationFactory(supervising_body=first)
+    Organization.objects.filter(pk=first.pk).update(supervising_body=second)  # past the validators
+    assert supervising_chain(second.pk) == [second.pk, first.pk]
+    bodies = [OrganizationFactory()]
+    for _ in range(MAX_SUPERVISION_DEPTH + 3):
+        bodies.append(OrganizationFactory(supervising_body=bodies[-1]))
+    chain = supervising_chain(bodies[-1].pk)
+    assert chain == [b.pk for b in reversed(bodies)][: MAX_SUPERVISION_DEPTH + 1]
