@@ -530,7 +530,9 @@ def run() -> Iterator[tuple[str, str]]:
         warm = _sign_run(ids["warmup"], 0, WARMUP_TOKENS, WARMUP_SECONDS, tmp, "warmup")
         rate = warm["ok"] / warm["seconds"]
         yield "petitions.warmup_per_s", f"{rate:.0f}"
-        needed = math.ceil(max(rate, 200) * (SECONDS + 10))
+        # Half as many again: the run may go faster than the warm-up, and wrk's two threads each take
+        # every other token, so the quicker thread must not run out (a 401/403 is no signature).
+        needed = math.ceil(max(rate, 200) * (1.5 * SECONDS + 10))
         first = WARMUP_TOKENS
         made = _call("signers", str(first), str(needed), home)
         yield "petitions.signers", str(needed)
