@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
+from kenes.common.views import message_refusal
 from kenes.obligations import selectors as obligation_selectors
 from kenes.obligations import services as obligation_services
 from kenes.obligations.forms import ContestForm, RateForm
@@ -232,8 +233,7 @@ def cosign_link(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         token = services.appeal_cosign_link(actor=request.user, appeal=appeal)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        message_refusal(request, exc)
         return redirect("appeals:detail", pk=appeal.pk)
     link = request.build_absolute_uri(reverse("appeals:cosign", args=[appeal.pk, token]))
     return _render_detail(request, appeal, True, {"cosign_link": link})  # the author is an insider

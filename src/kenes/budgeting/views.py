@@ -9,6 +9,7 @@ re-renders with what the person typed. Hidden proposals are 404 to people who ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
+from kenes.common.views import run_button
 
 from . import selectors, services
 from .eligibility import voter_eligibility
@@ -170,21 +172,17 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _visible_proposal(request, pk)
     if not _can(request, "budgeting.support_proposal", proposal):
         raise PermissionDenied("budgeting.support_proposal")
-    withdraw = request.POST.get("action") == "unsupport"
-    try:
-        if withdraw:
-            services.proposal_unsupport(actor=request.user, proposal=proposal)
-        else:
-            services.proposal_support(actor=request.user, proposal=proposal)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("You no longer support this proposal.") if withdraw else _("Thank you for your support."),
-        )
-    return redirect("budgeting:proposal", pk=proposal.pk)
+    service: Callable[..., object] = services.proposal_support
+    success = _("Thank you for your support.")
+    if request.POST.get("action") == "unsupport":
+        service, success = services.proposal_unsupport, _("You no longer support this proposal.")
+    return run_button(
+        request,
+        lambda: service(actor=request.user, proposal=proposal),
+        success,
+        "budgeting:proposal",
+        pk=proposal.pk,
+    )
 
 
 @login_required
@@ -346,14 +344,13 @@ def count(request: HttpRequest, pk: int) -> HttpResponse:
     process = selectors.process_get(pk)
     if not _can(request, "budgeting.count_process", process):
         raise PermissionDenied("budgeting.count_process")
-    try:
-        services.process_count(actor=request.user, process=process)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The votes have been counted. Check the result, then publish it."))
-    return redirect("budgeting:results", pk=process.pk)
+    return run_button(
+        request,
+        lambda: services.process_count(actor=request.user, process=process),
+        _("The votes have been counted. Check the result, then publish it."),
+        "budgeting:results",
+        pk=process.pk,
+    )
 
 
 @login_required
@@ -362,14 +359,13 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     process = selectors.process_get(pk)
     if not _can(request, "budgeting.publish_results", process):
         raise PermissionDenied("budgeting.publish_results")
-    try:
-        services.results_publish(actor=request.user, process=process)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The results have been published."))
-    return redirect("budgeting:results", pk=process.pk)
+    return run_button(
+        request,
+        lambda: services.results_publish(actor=request.user, process=process),
+        _("The results have been published."),
+        "budgeting:results",
+        pk=process.pk,
+    )
 
 
 # --- Pabulib ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ what was typed. What a person may not see is 404; what they may see but not do i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 from kenes.common.permissions import require_perm
+from kenes.common.views import run_button
 
 from . import forms, selectors, services
 from .models import Application, ApplicationDocument, Call, Contract, ContractMilestone, Report
@@ -39,18 +41,6 @@ def _application(request: HttpRequest, pk: int) -> Application:
     if not request.user.has_perm("grants.view_application", application):
         raise Http404("No such application.")
     return application
-
-
-def _post_service(request: HttpRequest, call: Any, success: str, target: str, *args: Any) -> HttpResponse:
-    """Run a button's service (no form fields) and go back with its message or its refusal."""
-    try:
-        call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(target, *args)
 
 
 # --- public ----------------------------------------------------------------------------------------
@@ -240,7 +230,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def expert_unassign(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.assignment_get(pk)
     require_perm(request.user, "grants.manage_call", assignment.call)
-    return _post_service(
+    return run_button(
         request,
         lambda: services.expert_unassign(actor=request.user, assignment=assignment),
         _("The expert is removed from the call."),
@@ -273,46 +263,31 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grants/call_manage.html", context)
 
 
+def _call_button(request: HttpRequest, pk: int, service: Callable[..., object], success: str) -> HttpResponse:
+    """A button on the call's management page: its one service, by a person who manages the call."""
+    call = selectors.call_get(pk)
+    require_perm(request.user, "grants.manage_call", call)
+    return run_button(
+        request, lambda: service(actor=request.user, call=call), success, "grants:call_manage", pk
+    )
+
+
 @login_required
 @require_POST
 def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    call = selectors.call_get(pk)
-    require_perm(request.user, "grants.manage_call", call)
-    return _post_service(
-        request,
-        lambda: services.call_publish(actor=request.user, call=call),
-        _("The call is published."),
-        "grants:call_manage",
-        pk,
-    )
+    return _call_button(request, pk, services.call_publish, _("The call is published."))
 
 
 @login_required
 @require_POST
 def call_close(request: HttpRequest, pk: int) -> HttpResponse:
-    call = selectors.call_get(pk)
-    require_perm(request.user, "grants.manage_call", call)
-    return _post_service(
-        request,
-        lambda: services.call_close(actor=request.user, call=call),
-        _("The call is closed."),
-        "grants:call_manage",
-        pk,
-    )
+    return _call_button(request, pk, services.call_close, _("The call is closed."))
 
 
 @login_required
 @require_POST
 def call_rank(request: HttpRequest, pk: int) -> HttpResponse:
-    call = selectors.call_get(pk)
-    require_perm(request.user, "grants.manage_call", call)
-    return _post_service(
-        request,
-        lambda: services.call_rank(actor=request.user, call=call),
-        _("The applications are ranked."),
-        "grants:call_manage",
-        pk,
-    )
+    return _call_button(request, pk, services.call_rank, _("The applications are ranked."))
 
 
 @login_required
@@ -352,7 +327,7 @@ def expert_assign(request: HttpRequest, pk: int) -> HttpResponse:
         if expert is None:
             messages.error(request, _("No one with this e-mail has an account."))
         else:
-            return _post_service(
+            return run_button(
                 request,
                 lambda: services.expert_assign(actor=request.user, call=call, expert=expert),
                 _("The expert is assigned."),
@@ -523,7 +498,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     require_perm(request.user, "grants.change_application", application)
-    return _post_service(
+    return run_button(
         request,
         lambda: services.application_submit(actor=request.user, application=application),
         _("Your application is submitted."),
@@ -537,7 +512,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     require_perm(request.user, "grants.change_application", application)
-    return _post_service(
+    return run_button(
         request,
         lambda: services.application_withdraw(actor=request.user, application=application),
         _("Your application is withdrawn."),
@@ -731,14 +706,14 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose to accept the report or return it."))
         return redirect("grants:application", pk=target)
     if form.cleaned_data["decision"] == "accept":
-        return _post_service(
+        return run_button(
             request,
             lambda: services.report_accept(actor=request.user, report=report),
             _("The report is accepted."),
             "grants:application",
             target,
         )
-    return _post_service(
+    return run_button(
         request,
         lambda: services.report_return(actor=request.user, report=report, reason=form.cleaned_data["reason"]),
         _("The report is returned with your reason."),
@@ -765,7 +740,7 @@ def monitoring_note(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, str(message))
         return redirect("grants:application", pk=contract.application_id)
-    return _post_service(
+    return run_button(
         request,
         lambda: services.monitoring_note_add(actor=request.user, contract=contract, **form.cleaned_data),
         _("The monitoring note is added."),
@@ -784,7 +759,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the milestone's title, deliverable and due date."))
         return redirect("grants:application", pk=contract.application_id)
     spec = form.spec()
-    return _post_service(
+    return run_button(
         request,
         lambda: services.milestone_add(actor=request.user, contract=contract, spec=spec),
         _("The milestone is added."),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
+from kenes.common.views import message_refusal
 
 from . import selectors, services, signing
 from .forms import ModerateForm, PetitionFilterForm, PetitionForm, SignForm
@@ -35,11 +36,6 @@ State = Petition.State
 def count_interval() -> int:
     """How often the counting job runs, in seconds (what the page tells its readers)."""
     return int(settings.PETITIONS_COUNT_INTERVAL_SECONDS)
-
-
-def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _can(request: HttpRequest, perm: str, obj: Any = None) -> bool:
@@ -202,7 +198,7 @@ def petition_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.petition_submit(actor=request.user, petition=petition)
     except ValidationError as exc:
-        _error_messages(request, exc)
+        message_refusal(request, exc)
     else:
         messages.success(
             request,
@@ -234,7 +230,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             ip_address=_client_ip(request),
         )
     except ValidationError as exc:
-        _error_messages(request, exc)
+        message_refusal(request, exc)
     else:
         if result.needs_confirmation:
             messages.success(
@@ -264,7 +260,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         signing.signature_withdraw(actor=request.user, petition=petition)
     except ValidationError as exc:
-        _error_messages(request, exc)
+        message_refusal(request, exc)
     else:
         messages.success(
             request, _("Your signature has been withdrawn. You can sign again while the petition is open.")
@@ -329,7 +325,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         except ValidationError as exc:
             if petition.state != State.PENDING:  # decided meanwhile (the service reloaded it)
-                _error_messages(request, exc)
+                message_refusal(request, exc)
                 return redirect("petitions:moderation")
             add_service_errors(form, exc)
         else:
@@ -360,7 +356,7 @@ def held(request: HttpRequest) -> HttpResponse:
         try:
             cleared = signing.signature_clear(actor=request.user, signature=signature)
         except ValidationError as exc:
-            _error_messages(request, exc)
+            message_refusal(request, exc)
         else:
             if cleared.confirmed_at is not None:
                 messages.success(request, _("The signature has been cleared: it counts from the next count."))

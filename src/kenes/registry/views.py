@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 from kenes.common.permissions import require_perm
+from kenes.common.views import message_refusal
 
 from . import importing, selectors, services
 from .forms import ImportForm, NGOFilterForm, NGOForm, ReportForm, StatisticsForm, StatusForm
@@ -234,8 +235,7 @@ def import_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             job = services.import_job_import_checked(actor=request.user, job=job)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        message_refusal(request, exc)
     return redirect("registry:import", pk=job.pk)
 
 
