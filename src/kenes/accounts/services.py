@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.audit import services as audit
+from kenes.common.formats import iso_or_none
 from kenes.common.identifiers import is_valid_kz_iin_bin
 from kenes.common.permissions import require_perm
 from kenes.territories.models import Territory
@@ -107,10 +108,6 @@ def demographics_remove(*, actor: User, user: User) -> None:
 # --- Export and deletion -------------------------------------------------------------------------
 
 
-def _iso(value: datetime.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _profile_data(user: User) -> dict[str, Any]:
     territory = user.home_territory
     return {
@@ -120,8 +117,8 @@ def _profile_data(user: User) -> dict[str, Any]:
         "language": user.language,
         "home_territory": {"code": territory.code, "name": territory.name} if territory else None,
         "verification_level": user.verification_level,
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
+        "date_joined": iso_or_none(user.date_joined),
+        "last_login": iso_or_none(user.last_login),
     }
 
 
@@ -134,7 +131,7 @@ def _demographics_data(user: User) -> dict[str, Any] | None:
         "gender": d.gender,
         "education": d.education,
         "settlement": d.settlement,
-        "consent_given_at": _iso(d.consent_given_at),
+        "consent_given_at": iso_or_none(d.consent_given_at),
         "consent_version": d.consent_version,
     }
 
@@ -145,18 +142,23 @@ def _account_data(user: User) -> dict[str, Any]:
 
     return {
         "verifications": [
-            {"provider": v.provider, "level": v.level, "verified_at": _iso(v.verified_at), "note": v.note}
-            | {"revoked_at": _iso(v.revoked_at)}
+            {
+                "provider": v.provider,
+                "level": v.level,
+                "verified_at": iso_or_none(v.verified_at),
+                "note": v.note,
+            }
+            | {"revoked_at": iso_or_none(v.revoked_at)}
             for v in IdentityVerification.objects.filter(user=user).order_by("verified_at")
         ],
         "api_tokens": [
             {
                 "name": t.name,
                 "prefix": t.prefix,
-                "created_at": _iso(t.created_at),
-                "last_used_at": _iso(t.last_used_at),
-                "expires_at": _iso(t.expires_at),
-                "revoked_at": _iso(t.revoked_at),
+                "created_at": iso_or_none(t.created_at),
+                "last_used_at": iso_or_none(t.last_used_at),
+                "expires_at": iso_or_none(t.expires_at),
+                "revoked_at": iso_or_none(t.revoked_at),
             }
             for t in ApiToken.objects.filter(user=user).order_by("created_at")
         ],
@@ -165,7 +167,11 @@ def _account_data(user: User) -> dict[str, Any]:
             for e in EmailAddress.objects.filter(user=user).order_by("email")
         ],
         "second_factors": [
-            {"type": a.type, "created_at": _iso(a.created_at), "last_used_at": _iso(a.last_used_at)}
+            {
+                "type": a.type,
+                "created_at": iso_or_none(a.created_at),
+                "last_used_at": iso_or_none(a.last_used_at),
+            }
             for a in Authenticator.objects.filter(user=user).order_by("created_at")
         ],
     }

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kenes.common.forms import with_blank
 from kenes.obligations.forms import MultipleFileField
 from kenes.organizations.models import Organization, Topic
 from kenes.territories.forms import TerritoryChoiceField
@@ -22,17 +23,13 @@ from . import selectors
 from .models import Appeal
 
 
-def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
-    return [("", label), *choices]
-
-
 class BodyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.territory.name})" if obj.territory_id else str(obj.name)
 
 
 class AppealForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=_blank(Appeal.Kind.choices, "—"))
+    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=with_blank(Appeal.Kind.choices, "—"))
     territory = TerritoryChoiceField(
         label=_("Territory"),
         empty_label="—",
@@ -102,7 +99,7 @@ class AppealForm(forms.Form):
 class _ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_blank(Appeal.Kind.choices, _("Any kind"))
+        label=_("Kind"), required=False, choices=with_blank(Appeal.Kind.choices, _("Any kind"))
     )
     state = forms.ChoiceField(
         label=_("State"),

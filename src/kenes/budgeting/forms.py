@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kenes.common.forms import with_blank
 from kenes.obligations.uploads import safe_name
 from kenes.organizations.forms import TerritoryFilterField
 
@@ -28,13 +29,9 @@ MAX_PB_BYTES = 20 * 1024 * 1024
 IMAGE_SIGNATURES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff"}
 
 
-def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
-    return [("", label), *choices]
-
-
 class ProcessFilterForm(forms.Form):
     phase = forms.ChoiceField(
-        label=_("Phase"), required=False, choices=_blank(Process.Phase.choices, _("Any phase"))
+        label=_("Phase"), required=False, choices=with_blank(Process.Phase.choices, _("Any phase"))
     )
     territory = TerritoryFilterField(label=_("Territory"), required=False, empty_label=_("Anywhere"))
 

@@ -1,5 +1,7 @@
 """Form helpers shared by every app's views."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -12,3 +14,8 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def with_blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
+    """A choice field's choices after an empty first choice labelled ``label`` ("Any state", …)."""
+    return [("", label), *choices]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kenes.common.forms import with_blank
 from kenes.organizations.forms import TerritoryFilterField
 from kenes.organizations.models import Organization
 from kenes.territories.models import Territory
@@ -23,10 +24,6 @@ from .models import Kind, Obligation, Response
 
 MAX_MILESTONES = 3
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
-
-
-def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
-    return [("", label), *choices]
 
 
 def _state_choices() -> list[tuple[str, Any]]:
@@ -79,7 +76,7 @@ class RegisterFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     state = forms.ChoiceField(label=_("State"), required=False, choices=_state_choices)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(Kind.choices, _("Any kind")))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=with_blank(Kind.choices, _("Any kind")))
     organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label=_("Responsible body"),
         required=False,
@@ -121,7 +118,7 @@ class InboxFilterForm(forms.Form):
     """The inbox's GET filters; ``filtered`` tells a submitted form from a first visit."""
 
     state = forms.ChoiceField(label=_("State"), required=False, choices=_state_choices)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(Kind.choices, _("Any kind")))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=with_blank(Kind.choices, _("Any kind")))
     assigned_to = PersonChoiceField(
         label=_("Assigned officer"), required=False, queryset=None, empty_label=_("Anyone")
     )
@@ -153,7 +150,7 @@ class InboxFilterForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=_blank(Response.Decision.choices, "—"))
+    decision = forms.ChoiceField(label=_("Decision"), choices=with_blank(Response.Decision.choices, "—"))
     reasons = _reason(
         _("Reasons"),
         help_text=_(

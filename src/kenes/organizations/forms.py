@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kenes.common.forms import with_blank
 from kenes.territories.models import Country, Territory
 
 from .models import Membership, Organization, Sector
@@ -38,17 +39,13 @@ class TerritoryFilterField(forms.ModelChoiceField):
         return territory
 
 
-def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
-    return [("", label), *choices]
-
-
 class DirectoryFilterForm(forms.Form):
     """The directory's GET filters. ``filtered`` marks a submitted form, so that an unchecked
     "include subdivisions" box (which sends nothing) is told apart from a first visit."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_blank(Organization.Kind.choices, _("Any kind"))
+        label=_("Kind"), required=False, choices=with_blank(Organization.Kind.choices, _("Any kind"))
     )
     sector: forms.ModelChoiceField[Sector] = forms.ModelChoiceField(
         label=_("Sector"),
@@ -60,10 +57,10 @@ class DirectoryFilterForm(forms.Form):
     territory = TerritoryFilterField(label=_("Territory"), required=False, empty_label=_("Anywhere"))
     subtree = forms.BooleanField(label=_("Include subdivisions"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(Organization.Status.choices, _("Any status"))
+        label=_("Status"), required=False, choices=with_blank(Organization.Status.choices, _("Any status"))
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=_blank(Country.choices, _("Any country"))
+        label=_("Country"), required=False, choices=with_blank(Country.choices, _("Any country"))
     )
     filtered = forms.CharField(required=False, widget=forms.HiddenInput, initial="1")
 

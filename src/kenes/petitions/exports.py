@@ -14,14 +14,11 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, Now
 
 from kenes.audit import services as audit
+from kenes.common.formats import iso_or_none
 
 from .models import Petition, Signature
 
 PRIVATE_STATES = (Petition.State.DRAFT, Petition.State.PENDING, Petition.State.REJECTED)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def export_petitions(user: Any) -> dict[str, Any]:
@@ -36,17 +33,17 @@ def export_petitions(user: Any) -> dict[str, Any]:
                 "demand": p.demand,
                 "addressee": p.addressee_id,
                 "state": p.state,
-                "created_at": _iso(p.created_at),
-                "submitted_at": _iso(p.submitted_at),
+                "created_at": iso_or_none(p.created_at),
+                "submitted_at": iso_or_none(p.submitted_at),
             }
             for p in petitions
         ],
         "signatures": [
             {
                 "petition": s.petition_id,
-                "signed_at": _iso(s.created_at),
-                "confirmed_at": _iso(s.confirmed_at),
-                "withdrawn_at": _iso(s.withdrawn_at),
+                "signed_at": iso_or_none(s.created_at),
+                "confirmed_at": iso_or_none(s.confirmed_at),
+                "withdrawn_at": iso_or_none(s.withdrawn_at),
                 "counts": s.is_counted,
                 "show_name": s.show_name,
                 "held_back": s.flagged_at is not None,

@@ -15,15 +15,12 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kenes.common.forms import with_blank
 from kenes.organizations.forms import TerritoryFilterField
 from kenes.organizations.models import Organization, Topic
 from kenes.territories.models import Territory
 
 from .models import Level, Petition
-
-
-def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
-    return [("", label), *choices]
 
 
 def _language_default() -> str:
@@ -44,7 +41,7 @@ class PetitionFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"),
         required=False,
-        choices=_blank(
+        choices=with_blank(
             [
                 (Petition.State.OPEN, Petition.State.OPEN.label),
                 (Petition.State.CLOSED, Petition.State.CLOSED.label),
@@ -59,7 +56,9 @@ class PetitionFilterForm(forms.Form):
         to_field_name="code",
         empty_label=_("Any topic"),
     )
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(Level.choices, _("Any level")))
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=with_blank(Level.choices, _("Any level"))
+    )
     territory = TerritoryFilterField(label=_("Territory"), required=False, empty_label=_("Anywhere"))
     addressee: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label=_("Addressed to"),
@@ -123,7 +122,7 @@ class PetitionForm(forms.Form):
     )
     level = forms.ChoiceField(
         label=_("Level"),
-        choices=_blank(Level.choices, "—"),
+        choices=with_blank(Level.choices, "—"),
         help_text=_("The level sets how many signatures are needed and for how long the petition is open."),
     )
     language = forms.ChoiceField(label=_("Language of the petition"), choices=settings.LANGUAGES)

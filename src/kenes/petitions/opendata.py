@@ -20,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from kenes.common.csvsafe import csv_response
+from kenes.common.formats import iso_or_none
 from kenes.obligations.models import Kind, Obligation, Response
 
 from .models import Petition, RegionCount
@@ -50,10 +51,6 @@ PETITION_FIELDS = [
     "is_sample",
 ]
 TERRITORY_FIELDS = ["petition_id", "petition_state", "territory_code", "territory", "signatures"]
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _answered_on(obligation: Obligation | None) -> str | None:
@@ -105,10 +102,10 @@ def petition_rows() -> Iterator[dict[str, Any]]:
             "topic": petition.topic.code,
             "threshold": petition.threshold,
             "signatures": petition.signature_count,
-            "counted_at": _iso(petition.counted_at),
-            "opens_at": _iso(petition.opens_at),
-            "closes_at": _iso(petition.closes_at),
-            "threshold_reached_at": _iso(petition.threshold_reached_at),
+            "counted_at": iso_or_none(petition.counted_at),
+            "opens_at": iso_or_none(petition.opens_at),
+            "closes_at": iso_or_none(petition.closes_at),
+            "threshold_reached_at": iso_or_none(petition.threshold_reached_at),
             "obligation_id": obligation.pk if obligation else None,
             "response_decision": response.decision if response else None,
             "response_date": _answered_on(obligation) if response else None,
@@ -174,9 +171,9 @@ def count_json(request: HttpRequest, pk: int) -> HttpResponse:
             "state": petition["state"],
             "signatures": petition["signature_count"],
             "threshold": petition["threshold"],
-            "counted_at": _iso(petition["counted_at"]),
-            "threshold_reached_at": _iso(petition["threshold_reached_at"]),
-            "counted_until": _iso(until),
+            "counted_at": iso_or_none(petition["counted_at"]),
+            "threshold_reached_at": iso_or_none(petition["threshold_reached_at"]),
+            "counted_until": iso_or_none(until),
         }
     )
     patch_cache_control(response, public=True, max_age=settings.PETITIONS_COUNT_INTERVAL_SECONDS)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from kenes.common.api import PageOut, page_response
+from kenes.common.formats import iso_or_none
 from kenes.organizations.models import Sector
 from kenes.territories.models import Territory
 
@@ -28,10 +29,6 @@ class NGOFilters(Schema):
     per_page: str | None = None
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _territory(code: str | None) -> Territory | None:
     if not code:
         return None
@@ -47,7 +44,7 @@ def ngo_out(ngo: NGOProfile) -> dict[str, Any]:
         "name": organization.name,
         "country": organization.country,
         "legal_form": ngo.legal_form,
-        "registered_on": _iso(ngo.founded_on),
+        "registered_on": iso_or_none(ngo.founded_on),
         "territory": {"code": organization.territory.code, "name": organization.territory.name},
         "sectors": [sector.code for sector in organization.sectors.all()],
         "status": ngo.status,
@@ -79,7 +76,7 @@ def ngo_detail(request: HttpRequest, ngo_id: int) -> dict[str, Any]:
         "work_territories": [{"code": t.code, "name": t.name} for t in ngo.work_territories.all()],
         "beneficiary_groups": ngo.beneficiary_groups,
         "status_reason": ngo.status_reason,
-        "status_changed_at": _iso(ngo.status_changed_at),
+        "status_changed_at": iso_or_none(ngo.status_changed_at),
         "flagged_by_job": ngo.flagged_by_job,
         "contacts": {
             "email": organization.email,

@@ -4,11 +4,9 @@ itself stays (as "deleted user"), so nothing here needs erasing."""
 
 from typing import Any
 
+from kenes.common.formats import iso_or_none
+
 from .models import AnnualReport, ImportJob
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def export_registry(user: Any) -> dict[str, Any]:
@@ -23,7 +21,7 @@ def export_registry(user: Any) -> dict[str, Any]:
                 "ngo": report.ngo.organization.name,
                 "year": report.year,
                 "version": report.version,
-                "submitted_at": _iso(report.submitted_at),
+                "submitted_at": iso_or_none(report.submitted_at),
                 "correction_reason": report.correction_reason,
             }
             for report in reports
@@ -35,7 +33,7 @@ def export_registry(user: Any) -> dict[str, Any]:
                 "file": job.original_name,
                 "dry_run": job.dry_run,
                 "state": job.state,
-                "created_at": _iso(job.created_at),
+                "created_at": iso_or_none(job.created_at),
             }
             for job in imports
         ],

@@ -13,16 +13,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kenes.common.forms import with_blank
 from kenes.organizations.forms import TerritoryFilterField
 from kenes.organizations.models import Sector
 from kenes.territories.models import Territory
 
 from .models import AnnualReport, BeneficiaryGroup, ImportJob, LegalForm, RegistryStatus
 from .services import REPORT_FIELDS
-
-
-def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
-    return [("", label), *choices]
 
 
 class NGOFilterForm(forms.Form):
@@ -36,10 +33,10 @@ class NGOFilterForm(forms.Form):
     )
     territory = TerritoryFilterField(label=_("Territory"), required=False, empty_label=_("Anywhere"))
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(RegistryStatus.choices, _("Any status"))
+        label=_("Status"), required=False, choices=with_blank(RegistryStatus.choices, _("Any status"))
     )
     legal_form = forms.ChoiceField(
-        label=_("Legal form"), required=False, choices=_blank(LegalForm.choices, _("Any legal form"))
+        label=_("Legal form"), required=False, choices=with_blank(LegalForm.choices, _("Any legal form"))
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -101,7 +98,7 @@ class NGOForm(forms.Form):
     registration_number = forms.CharField(
         label=_("BIN"), max_length=14, help_text=_("Kazakhstan: 12-digit BIN. Kyrgyzstan: 14-digit INN.")
     )
-    legal_form = forms.ChoiceField(label=_("Legal form"), choices=_blank(LegalForm.choices, "—"))
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=with_blank(LegalForm.choices, "—"))
     founded_on = forms.DateField(
         label=_("Registered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

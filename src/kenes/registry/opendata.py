@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kenes.common.csvsafe import csv_response
+from kenes.common.formats import iso_or_none
 
 from . import selectors
 from .models import INCOME_FIELDS, AnnualReport, NGOProfile
@@ -55,10 +56,6 @@ REPORT_FIELDS = [
 ]
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def ngo_rows() -> Iterator[dict[str, Any]]:
     """One dict per NGO, by id (three queries)."""
     ngos = NGOProfile.objects.with_related().prefetch_related("work_territories").order_by("pk")
@@ -70,14 +67,14 @@ def ngo_rows() -> Iterator[dict[str, Any]]:
             "name": organization.name,
             "country": organization.country,
             "legal_form": ngo.legal_form,
-            "registered_on": _iso(ngo.founded_on),
+            "registered_on": iso_or_none(ngo.founded_on),
             "territory_code": organization.territory.code,
             "territory": organization.territory.name,
             "sectors": ";".join(sorted(s.code for s in organization.sectors.all())),
             "work_territories": ";".join(sorted(t.code for t in ngo.work_territories.all())),
             "beneficiary_groups": ";".join(ngo.beneficiary_groups),
             "status": ngo.status,
-            "status_changed_at": _iso(ngo.status_changed_at),
+            "status_changed_at": iso_or_none(ngo.status_changed_at),
             "email": organization.email,
             "phone": organization.phone,
             "website": organization.website,
