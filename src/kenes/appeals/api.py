@@ -17,9 +17,8 @@ from ninja.security import django_auth
 
 from kenes.accounts.auth import TokenAuth
 from kenes.common.api import PageOut, page_response
-from kenes.obligations import services as obligation_services
 from kenes.obligations.models import Obligation
-from kenes.obligations.selectors import rating_of
+from kenes.obligations.selectors import rating_of, time_left
 from kenes.organizations.models import Organization, Topic
 from kenes.territories.models import Territory
 
@@ -58,11 +57,7 @@ def _ref(obj: Any) -> dict[str, Any]:
 def _consideration(obligation: Obligation | None) -> dict[str, Any] | None:
     if obligation is None:
         return None
-    left = (
-        obligation_services.working_days_left(obligation=obligation, today=timezone.localdate())
-        if obligation.is_live
-        else None
-    )
+    left = time_left(obligation, timezone.localdate())["days_left"]
     return {
         "obligation": obligation.pk,
         "organization": _ref(obligation.organization),

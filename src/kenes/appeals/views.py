@@ -25,7 +25,6 @@ from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
 from kenes.common.views import message_refusal
 from kenes.obligations import selectors as obligation_selectors
-from kenes.obligations import services as obligation_services
 from kenes.obligations.forms import ContestForm, RateForm
 
 from . import rules as appeal_rules
@@ -124,20 +123,10 @@ def _rows(appeals: Any) -> list[dict[str, Any]]:
     rows = []
     for appeal in selectors.with_current(appeals):
         current = appeal.current  # type: ignore[attr-defined]
-        rows.append({"appeal": appeal, "obligation": current, **_time_left(current, today)})
+        rows.append(
+            {"appeal": appeal, "obligation": current, **obligation_selectors.time_left(current, today)}
+        )
     return rows
-
-
-def _time_left(obligation: Any, today: Any) -> dict[str, Any]:
-    """Working days left (negative when late), computed by the workdays engine (no queries)."""
-    if obligation is None or not obligation.is_live:
-        return {"days_left": None, "days_late": None, "is_overdue": False}
-    days_left = obligation_services.working_days_left(obligation=obligation, today=today)
-    return {
-        "days_left": days_left,
-        "days_late": -days_left if days_left < 0 else None,
-        "is_overdue": obligation_selectors.is_overdue(obligation, today),
-    }
 
 
 # --- the appeal ---------------------------------------------------------------------------------
@@ -185,7 +174,7 @@ def _render_detail(
         else [],
         "consideration": consideration,
         "obligation": current,
-        **_time_left(current, today),
+        **obligation_selectors.time_left(current, today),
         "timeline": obligation_selectors.subject_timeline(appeal, user=request.user),
         "rate_form": _rate_form(request, consideration),
         "contest_form": _contest_form(request, consideration),

@@ -112,9 +112,8 @@ def response_out(response: Response, attachments: list[Any] | None = None) -> di
 
 
 def _time_left(obligation: Obligation) -> dict[str, Any]:
-    today = timezone.localdate()
-    left = services.working_days_left(obligation=obligation, today=today) if obligation.is_live else None
-    return {"working_days_left": left, "is_overdue": selectors.is_overdue(obligation, today)}
+    left = selectors.time_left(obligation, timezone.localdate())
+    return {"working_days_left": left["days_left"], "is_overdue": left["is_overdue"]}
 
 
 def _visible(request: HttpRequest, obligation_id: int) -> selectors.ObligationDetail:

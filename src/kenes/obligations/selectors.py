@@ -17,6 +17,7 @@ from kenes.engines import stats
 from kenes.organizations.models import Organization
 from kenes.territories.models import Territory
 
+from . import deadlines
 from .models import Commitment, Evidence, Extension, Milestone, Obligation, Rating, Response, Step
 
 LIVE = list(Obligation.LIVE_STATES)
@@ -147,6 +148,19 @@ def is_overdue(obligation: Obligation, today: datetime.date | None = None) -> bo
     if obligation.state == Obligation.State.OVERDUE:
         return True
     return obligation.is_live and obligation.deadline < (today or _today())
+
+
+def time_left(obligation: Obligation | None, today: datetime.date) -> dict[str, Any]:
+    """What a page shows of a deadline, without a query (the workdays engine): ``days_left`` (working
+    days, negative once late) and ``days_late`` for a live obligation, and ``is_overdue``."""
+    if obligation is None or not obligation.is_live:
+        return {"days_left": None, "days_late": None, "is_overdue": False}
+    days_left = deadlines.working_days_left(obligation, today)
+    return {
+        "days_left": days_left,
+        "days_late": -days_left if days_left < 0 else None,
+        "is_overdue": is_overdue(obligation, today),
+    }
 
 
 def _timeline(subject_type_id: int, subject_id: str, user: Any) -> list[Step]:

@@ -90,16 +90,6 @@ def _rate_initial(detail: selectors.ObligationDetail) -> dict[str, Any]:
     return {"score": rating.score, "comment": rating.comment} if rating else {}
 
 
-def _time_left(obligation: Obligation, today: Any) -> dict[str, Any]:
-    """Working days left (negative when late) for live obligations; no queries (pure engine)."""
-    days_left = services.working_days_left(obligation=obligation, today=today) if obligation.is_live else None
-    return {
-        "days_left": days_left,
-        "days_late": -days_left if days_left is not None and days_left < 0 else None,
-        "is_overdue": selectors.is_overdue(obligation, today),
-    }
-
-
 def _render_detail(
     request: HttpRequest,
     detail: selectors.ObligationDetail,
@@ -120,7 +110,7 @@ def _render_detail(
         "response": detail.response,
         "rating": selectors.rating_of(detail.response),
         "timeline": selectors.obligation_timeline(obligation, user=request.user),
-        **_time_left(obligation, timezone.localdate()),
+        **selectors.time_left(obligation, timezone.localdate()),
         "forms": action_forms,
         "can_change_commitments": bool(detail.commitments)
         and request.user.has_perm("obligations.change_commitment", detail.commitments[0]),
@@ -455,7 +445,10 @@ def inbox(request: HttpRequest, organization_pk: int) -> HttpResponse:
     today = timezone.localdate()
     queryset = selectors.inbox(organization=organization, today=today, **form.filters())
     page = paginate(queryset, PageRequest.from_params(request.GET))
-    rows = [{"obligation": obligation, **_time_left(obligation, today)} for obligation in page.object_list]
+    rows = [
+        {"obligation": obligation, **selectors.time_left(obligation, today)}
+        for obligation in page.object_list
+    ]
     context = {"organization": organization, "form": form, "page": page, "rows": rows}
     return render(request, "obligations/inbox.html", context)
 
