@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kenes.audit import services as audit
 from kenes.common.permissions import require_perm
+from kenes.organizations import selectors as organization_selectors
 from kenes.organizations.models import Membership, Organization
 
 from . import deadlines, hooks
@@ -110,12 +111,8 @@ def _record(event: str, actor: Any, obj: models.Model, **data: Any) -> None:
 
 
 def people_of(organization_id: int | None, roles: Sequence[str]) -> list[Any]:
-    if organization_id is None:
-        return []
-    memberships = Membership.objects.filter(
-        organization_id=organization_id, role__in=roles, user__is_active=True
-    )
-    return [m.user for m in memberships.select_related("user").order_by("user_id")]
+    """The body's active members with one of ``roles`` (none without a body)."""
+    return [] if organization_id is None else organization_selectors.people_of([organization_id], roles)
 
 
 def obligation_url(obligation: Obligation) -> str:

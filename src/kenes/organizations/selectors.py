@@ -1,5 +1,6 @@
 """Read paths for pages and the API: N+1-free, one query per list (plus one per prefetch)."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +160,18 @@ def invitation_by_token(token: str) -> Invitation | None:
         .filter(token_hash=token_digest(token))
         .first()
     )
+
+
+def people_of(organization_ids: Iterable[int], roles: Sequence[str] | None = None) -> list[Any]:
+    """The active members of these organisations (with one of ``roles``, when given), each person once,
+    by user id: whom a notification about the organisations' work goes to (one query)."""
+    memberships = Membership.objects.filter(organization_id__in=list(organization_ids), user__is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    people: dict[int, Any] = {}
+    for membership in memberships.select_related("user").order_by("user_id"):
+        people.setdefault(membership.user_id, membership.user)
+    return list(people.values())
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

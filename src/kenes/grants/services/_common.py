@@ -1,6 +1,6 @@
 """Helpers shared by the grants services: audit, notices, locking."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,16 +22,6 @@ def record(event: str, actor: Any, obj: models.Model, **data: Any) -> None:
         data=data,
         actor_label="" if getattr(actor, "pk", None) else "system",
     )
-
-
-def people_of(organization_ids: Iterable[int], roles: Sequence[str] | None = None) -> list[Any]:
-    memberships = Membership.objects.filter(organization_id__in=list(organization_ids), user__is_active=True)
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
-    seen: dict[int, Any] = {}
-    for membership in memberships.select_related("user").order_by("user_id"):
-        seen.setdefault(membership.user_id, membership.user)
-    return list(seen.values())
 
 
 def notify(

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from kenes.common.permissions import require_perm
 from kenes.obligations.uploads import check_uploads
 from kenes.organizations.models import Membership, Organization
+from kenes.organizations.selectors import people_of
 
 from ..models import Application, ApplicationDocument, BudgetLine, Call, Lot, RequiredDocument, TeamMember
-from ._common import APPLICANT_ROLES, OFFICIAL_ROLES, field_error, notify, people_of, record
+from ._common import APPLICANT_ROLES, OFFICIAL_ROLES, field_error, notify, record
 
 MAX_DOCUMENTS = 20
 MAX_BUDGET_LINES = 100

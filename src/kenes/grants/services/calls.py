@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from kenes.common.permissions import require_perm
 from kenes.notifications.models import Follow
 from kenes.organizations.models import Organization, Sector, Topic
+from kenes.organizations.selectors import people_of
 from kenes.territories.models import Territory
 
 from ..models import Application, Call, Criterion, Indicator, Lot, Programme, RequiredDocument
-from ._common import APPLICANT_ROLES, OFFICIAL_ROLES, field_error, notify, people_of, record
+from ._common import APPLICANT_ROLES, OFFICIAL_ROLES, field_error, notify, record
 
 
 @dataclass(frozen=True)

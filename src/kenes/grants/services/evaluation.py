@@ -16,6 +16,7 @@ from kenes.engines import scoring
 from kenes.obligations import services as obligations
 from kenes.obligations.models import Kind
 from kenes.organizations.models import Membership
+from kenes.organizations.selectors import people_of
 
 from .. import eligibility
 from ..models import (
@@ -30,7 +31,7 @@ from ..models import (
     Score,
     ScoreSheet,
 )
-from ._common import field_error, notify, people_of, record
+from ._common import field_error, notify, record
 from .applications import APPLICANT_ROLES
 
 #: Applications a complaint may be about: the body has ruled on them.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kenes.common.permissions import require_perm
 from kenes.obligations import services as obligations
+from kenes.organizations.selectors import people_of
 
 from ..models import (
     Application,
@@ -26,7 +27,7 @@ from ..models import (
     Report,
     ReportValue,
 )
-from ._common import OFFICIAL_ROLES, field_error, notify, people_of, record
+from ._common import OFFICIAL_ROLES, field_error, notify, record
 from .applications import APPLICANT_ROLES
 
 
