@@ -67,26 +67,29 @@ def _check_lots(budget: Decimal, lots: Sequence[LotSpec]) -> None:
 def _create_indicators_and_lots(
     programme: Programme, indicators: Sequence[IndicatorSpec], lots: Sequence[LotSpec]
 ) -> None:
-    for position, spec in enumerate(indicators):
-        indicator = Indicator(
+    rows: list[Indicator | Lot] = [
+        Indicator(
             programme=programme,
             name=spec.name.strip(),
             unit=spec.unit.strip(),
             target=spec.target,
-            position=position,
+            position=i,
         )
-        indicator.full_clean(exclude=["programme"], validate_unique=False)
-        indicator.save()
-    for position, lot_spec in enumerate(lots):
-        lot = Lot(
+        for i, spec in enumerate(indicators)
+    ]
+    rows += [
+        Lot(
             programme=programme,
-            title=lot_spec.title.strip(),
-            description=lot_spec.description.strip(),
-            budget=lot_spec.budget,
-            position=position,
+            title=spec.title.strip(),
+            description=spec.description.strip(),
+            budget=spec.budget,
+            position=i,
         )
-        lot.full_clean(exclude=["programme"], validate_unique=False)
-        lot.save()
+        for i, spec in enumerate(lots)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["programme"], validate_unique=False)
+        row.save()
 
 
 def programme_plan(
