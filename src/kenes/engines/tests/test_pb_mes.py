@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kenes.engines.pb import mes, profile
+from kenes.engines.pb import mes, profile, sweep
 from kenes.engines.pb.model import Election, Project, Vote
 
 SHARED = Path(__file__).parents[4].parent / "shared" / "data" / "pb"
@@ -285,14 +286,68 @@ def larger_elections(draw: st.DrawFn) -> Election:
 
 
 @settings(max_examples=120, deadline=None)
-@given(st.one_of(elections(), larger_elections()))
-def test_it_skips_budgets_only_where_add1_provably_gives_the_same_outcome(e: Election) -> None:
-    """The replays and their bounds skip many budgets at once; the result must be the last outcome that fits
-    when stepping one unit at a time."""
+@given(st.one_of(elections(), larger_elections()), st.sampled_from(["search", "sweep"]))
+def test_it_skips_budgets_only_where_add1_provably_gives_the_same_outcome(e: Election, engine: str) -> None:
+    """Both add-one engines must give the last outcome that fits when stepping one unit at a time: the
+    search (replays and their bounds skip many budgets at once; used for long ballots and large elections)
+    and the sweep (every budget at once; used for the others)."""
     increments, selected = _add1_one_unit_at_a_time(e)
-    outcome = mes.mes_cost_add1(e)
+    with patch.object(mes, "_sweeps", lambda matrix: engine == "sweep"):
+        outcome = mes.mes_cost_add1(e)
     assert outcome.details["increments"] == increments
     assert set(outcome.selected) == selected
+    assert ("replays" in outcome.details) == (engine == "search" and e.voter_count > 0)
+
+
+def _sweep(e: Election) -> tuple[mes._Instance, sweep.Sweep]:
+    inst = mes._instance(profile.build(e), "cost", "cost_then_votes")
+    return inst, sweep.Sweep(inst.matrix, inst.costs, [int(r) for r in inst.rank], inst.candidates())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(elections(), larger_elections()))
+def test_it_sweeps_every_budget_to_the_outcome_of_its_own_exact_run(e: Election) -> None:
+    """``Sweep.funded_sets`` runs many budgets side by side; each budget it is sure of must fund exactly the
+    set the exact engine funds at that budget (cost utilities, the cities' tie-breaking)."""
+    inst, swept = _sweep(e)
+    budgets = list(range(1, 3 * e.budget // max(e.voter_count, 1) + 12))
+    for b, mask in zip(budgets, swept.funded_sets(budgets), strict=True):
+        if mask != sweep.UNSURE:
+            exact = mes._Run(inst, Fraction(b)).run().selected
+            assert mask == sum(1 << j for j in exact), b
+
+
+def test_it_leaves_a_budget_to_the_exact_engine_when_money_meets_a_cost_exactly() -> None:
+    """3 voters. p (cost 6) by all three: rho 1/3; q (cost 4) by voters 0 and 1: rho 1/2. With 4 each, p
+    costs them 2 each and voters 0 and 1 then hold exactly 4, q's cost: a float sum cannot tell affordable
+    from not, so the sweep is unsure of that budget and add-one runs it exactly (q is funded). With 3 each
+    they keep 1 + 1 < 4: (p,)."""
+    e = election(12, {"p": 6, "q": 4}, ["pq", "pq", "p"])
+    inst, swept = _sweep(e)
+    assert swept.funded_sets([3, 4]) == [0b01, sweep.UNSURE]
+    assert mes._Run(inst, Fraction(4)).run().selected == [0, 1]
+
+
+def test_it_breaks_exact_ties_in_the_sweep_by_lower_cost_then_more_approvals() -> None:
+    """2 voters with 10 each, both approving a (cost 16) and b (cost 12): both pay the full level in
+    either, so both rhos are exactly 1/2. The cities' tie-breaking funds the cheaper b (6 each); a then
+    needs 16 from 4 + 4: (b,). Funding a first would have left 2 + 2 for b: (a,)."""
+    inst, swept = _sweep(election(20, {"a": 16, "b": 12}, ["ab", "ab"]))
+    assert swept.funded_sets([10]) == [0b10]
+    assert mes._Run(inst, Fraction(10)).run().selected == [1]
+
+
+def test_it_counts_distinct_ballots_over_the_fundable_projects() -> None:
+    """Six voters, three distinct ballots once the free project z (cost 0) is left out: {a, b} x 3,
+    {a} x 2 ({a, z} counts as {a}), {} x 1."""
+    e = election(10, {"a": 5, "b": 5, "z": 0}, ["ab", "ba", "ab", "a", "az", "z"])
+    inst = mes._instance(profile.build(e), "cost", "cost_then_votes")
+    ballots = sweep.Ballots.of(inst.matrix, inst.candidates())
+    found = sorted(
+        (tuple(np.flatnonzero(row).tolist()), weight)
+        for row, weight in zip(ballots.approves, ballots.weight.tolist(), strict=True)
+    )
+    assert found == [((), 1.0), ((0,), 2.0), ((0, 1), 3.0)]
 
 
 @settings(max_examples=150, deadline=None)
