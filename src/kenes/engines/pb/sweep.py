@@ -214,26 +214,23 @@ class Sweep:
 
     def _histograms(self, nodes: _Nodes, owners: IntpArray, projects: IntpArray) -> _Histograms:
         """The classes among the supporters of ``projects[q]`` in node ``owners[q]``, for every ``q``, with
-        the number of voters in each (the ballots' multiplicities summed per (pair, class) key)."""
+        the number of voters in each (the ballots' multiplicities summed per (pair, class) key). Each key
+        elects one of its entries as its representative by a scatter into an uninitialised table, so that
+        nothing scans the whole (pair, column) range: only the entries are touched."""
         members, lengths = self._supporters(projects)
         span = int(nodes.width.max())
-        keys = np.repeat(np.arange(len(projects)) * span, lengths)
-        keys += nodes.cls[np.repeat(owners, lengths), members]
-        weight = self.ballots.weight[members]
-        counts: FloatArray
-        if len(projects) * span <= 16 * len(keys):
-            totals = np.bincount(keys, weights=weight, minlength=len(projects) * span).astype(
-                np.float64, copy=False
-            )
-            keys = np.flatnonzero(totals)
-            counts = totals[keys]
-        else:  # many columns, few entries: sort the keys instead of counting over every column
-            keys, inverse = np.unique(keys, return_inverse=True)
-            counts = np.bincount(inverse, weights=weight).astype(np.float64, copy=False)
-        pair, classes = np.divmod(keys, span)
+        pair = np.repeat(np.arange(len(projects)), lengths)
+        column = nodes.cls[np.repeat(owners, lengths), members]
+        keys = pair * span + column
+        entries = np.arange(len(keys))
+        representative = np.empty(len(projects) * span, dtype=np.intp)
+        representative[keys] = entries
+        mine = representative[keys]
+        totals = np.bincount(mine, weights=self.ballots.weight[members], minlength=len(keys))
+        chosen = np.flatnonzero(mine == entries)
         offsets = np.zeros(len(projects) + 1, dtype=np.intp)
-        np.cumsum(np.bincount(pair, minlength=len(projects)), out=offsets[1:])
-        return _Histograms(classes, counts, offsets)
+        np.cumsum(np.bincount(pair[chosen], minlength=len(projects)), out=offsets[1:])
+        return _Histograms(column[chosen], totals[chosen].astype(np.float64, copy=False), offsets)
 
     @staticmethod
     def _needs(stale: FloatArray, fresh: BoolArray, best: FloatArray) -> BoolArray:
@@ -270,7 +267,7 @@ class Sweep:
         known exactly, else 0)."""
         index, starts, lengths = hist.expand(which)
         counts = hist.counts[index]
-        held = money[np.repeat(rows, lengths), hist.classes[index]]
+        held = money.take(np.repeat(rows * money.shape[1], lengths) + hist.classes[index])
         cost, supporters = self.costs[projects], self.supporters[projects]
         spent = held * counts
         total = np.add.reduceat(spent, starts)
@@ -287,7 +284,12 @@ class Sweep:
         if hard.any():
             entries = np.repeat(hard, lengths)
             level[hard] = _water_levels(
-                held[entries], counts[entries], spent[entries], lengths[hard], cost[hard], supporters[hard]
+                held[entries],
+                counts[entries],
+                spent[entries],
+                lengths[hard],
+                cost[hard],
+                supporters[hard],
             )
         return np.where(can, level / cost, np.inf), level, np.where(sure, paying, 0.0)
 
@@ -335,7 +337,8 @@ class Sweep:
         parents, projects = edges // m, edges % m
         hist = self._histograms(nodes, parents, projects)
         index, starts, lengths = hist.expand(child)
-        held = runs.money[np.repeat(rows, lengths), hist.classes[index]]
+        where = np.repeat(rows * runs.money.shape[1], lengths) + hist.classes[index]
+        held = runs.money.take(where)
         level = np.repeat(level, lengths)
         band = MONEY_TOL * (level + np.repeat(runs.budget[rows], lengths))
         sure = ~np.logical_or.reduceat(np.abs(held - level) <= band, starts)
@@ -345,7 +348,10 @@ class Sweep:
         slot = np.arange(len(hist.classes)) - np.repeat(hist.offsets[:-1], per)
         runs.widen(int((base + per).max()))
         columns = np.repeat(base[child], lengths) + (np.arange(len(index)) - np.repeat(starts, lengths))
-        runs.money[np.repeat(rows, lengths), columns] = np.where(held < level, 0.0, held - level)
+        runs.money.put(
+            np.repeat(rows * runs.money.shape[1], lengths) + columns,
+            np.where(held < level, 0.0, held - level),
+        )
         span = int(nodes.width.max())
         lookup = np.zeros((len(edges), span), dtype=np.intp)
         lookup[np.repeat(np.arange(len(edges)), per), hist.classes] = slot
