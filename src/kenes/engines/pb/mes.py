@@ -1082,64 +1082,55 @@ def mes_cost_add1_greedy(data: Election | ApprovalMatrix) -> Outcome:
 def _outcome(
     inst: _Instance, state: _AnyRun, rule: str, details: dict[str, object], added: list[int] | None = None
 ) -> Outcome:
+    """The outcome with an explanation per project. Written as one loop with the dictionaries spelt out (no
+    helper per project): on small elections the explanations were a third of the solve."""
     matrix = inst.matrix
-    ids = matrix.project_ids
+    ids, costs, groups = matrix.project_ids, inst.costs, inst.groups
     free = inst.free()
     chosen = free + state.selected + (added or [])
     funded = {r.project: (i, r) for i, r in enumerate(state.rounds, start=1)}
     free_set, added_set = set(free), set(added or [])
-    left = [j for j in range(matrix.n_projects) if j not in funded and j not in free_set | added_set]
-    left = [j for j in left if len(inst.groups[j])]
+    left = [j for j in range(matrix.n_projects) if len(groups[j]) and j not in funded]
+    left = [j for j in left if j not in free_set and j not in added_set]
     money = dict(zip(left, state.exact_moneys(left), strict=True))  # of the unfunded supported projects
-    explanations = {
-        ids[j]: _explain(inst, j, funded, free_set, added_set, money.get(j)) for j in range(matrix.n_projects)
-    }
-    total = sum(inst.costs[j] for j in chosen)
+    explanations: dict[str, ProjectExplanation] = {}
+    for j, pid in enumerate(ids):
+        base: dict[str, object] = {"cost": costs[j], "supporters": len(groups[j])}
+        if j in funded:
+            number, step = funded[j]
+            base["round"] = number
+            base["rho"] = _show(step.rho)
+            base["rho_value"] = _value(step.rho)
+            base["payment"] = _show(step.price)
+            base["supporters_money"] = _show(step.money_before)
+            base["supporters_money_value"] = _value(step.money_before)
+            base["poor_supporters"] = step.poor
+            explanations[pid] = ProjectExplanation(pid, True, "funded", base)
+        elif j in free_set:
+            base["round"], base["rho"] = 0, "0"
+            explanations[pid] = ProjectExplanation(pid, True, "funded", base)
+        elif j in added_set:
+            base["stage"] = "greedy_completion"
+            explanations[pid] = ProjectExplanation(pid, True, "funded", base)
+        elif j in money:
+            held = money[j]
+            base["supporters_money"], base["supporters_money_value"] = _show(held), _value(held)
+            explanations[pid] = ProjectExplanation(pid, False, "insufficient_support", base)
+        else:
+            explanations[pid] = ProjectExplanation(pid, False, "no_support", base)
     return Outcome(
         rule=rule,
         selected=tuple(ids[j] for j in chosen),
-        total_cost=total,
+        total_cost=sum(costs[j] for j in chosen),
         budget=matrix.budget,
         explanations=explanations,
         details={"utility": inst.utility, "rounds": len(state.rounds), **details},
     )
 
 
-def _explain(
-    inst: _Instance,
-    j: int,
-    funded: dict[int, tuple[int, _Round]],
-    free: set[int],
-    added: set[int],
-    money: Fraction | None,
-) -> ProjectExplanation:
-    pid = inst.matrix.project_ids[j]
-    supporters = len(inst.groups[j])
-    base: dict[str, object] = {"cost": inst.costs[j], "supporters": supporters}
-    if j in funded:
-        number, step = funded[j]
-        base.update(_round_details(number, step))
-        return ProjectExplanation(pid, True, "funded", base)
-    if j in free:
-        return ProjectExplanation(pid, True, "funded", {**base, "round": 0, "rho": "0"})
-    if j in added:
-        return ProjectExplanation(pid, True, "funded", {**base, "stage": "greedy_completion"})
-    if money is None:
-        return ProjectExplanation(pid, False, "no_support", base)
-    base.update({"supporters_money": _show(money), "supporters_money_value": float(money)})
-    return ProjectExplanation(pid, False, "insufficient_support", base)
-
-
-def _round_details(number: int, step: _Round) -> dict[str, object]:
-    return {
-        "round": number,
-        "rho": _show(step.rho),
-        "rho_value": float(step.rho),
-        "payment": _show(step.price),
-        "supporters_money": _show(step.money_before),
-        "supporters_money_value": float(step.money_before),
-        "poor_supporters": step.poor,
-    }
+def _value(value: Fraction) -> float:
+    """``float(value)`` (the same correctly rounded quotient) without the generic ``numbers`` path."""
+    return value.numerator / value.denominator
 
 
 def _show(value: Fraction) -> str:
