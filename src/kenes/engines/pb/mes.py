@@ -76,6 +76,7 @@ PAUSE_MAX = 8  # at most this many budgets are run plainly after replays that pr
 WATER_PASSES = 8  # passes of the sort-free water level before it sorts
 LONG_BALLOTS = 4.0  # mean ballot length from which ``_VoterRun`` is used instead of ``_Run``
 SWEEP_VOTERS = 20_000  # add-one sweeps many budgets at once up to this many voters (short ballots)
+SWEEP_BUDGETS = 8_192  # ... and up to this many budgets (Toulouse 2022 needs 1,744), else it searches
 PAID_COLUMNS = 8  # rounds ``_VoterRun`` makes room for at first (then it doubles the room)
 
 
@@ -962,8 +963,8 @@ def _add1(matrix: ApprovalMatrix) -> tuple[_Instance, _AnyRun, dict[str, object]
     details: dict[str, object]
     if not matrix.n_voters:
         increments, details = 0, {}
-    elif _sweeps(matrix):
-        increments, details = _swept_increments(inst, floor)
+    elif _sweeps(matrix) and (swept := _swept_increments(inst, floor)) is not None:
+        increments, details = swept
     else:
         search = _Search(inst)
         increments = _increments(search, floor)
@@ -981,45 +982,67 @@ def _sweeps(matrix: ApprovalMatrix) -> bool:
     return not _long_ballots(matrix) and matrix.n_voters <= SWEEP_VOTERS
 
 
-def _swept_increments(inst: _Instance, floor: int) -> tuple[int, dict[str, object]]:
+def _swept_increments(inst: _Instance, floor: int) -> tuple[int, dict[str, object]] | None:
     """``_increments`` by running Equal Shares at many budgets at once (``sweep.Sweep``), a range of budgets
     at a time. The first range is guessed from one run at ``floor + 1``: each unit of per-voter budget adds
     ``n`` to the money, and about half of it ends up spent (Wieliczka 2023: 164 units where a full spend
     would take 78), so twice the units a full spend would need, and 16 more. Then as many as the trend of
     the outcomes' cost suggests are left before it passes the budget (a sixth more and 8; at least 16, at
-    most four times the last range). A budget the floats leave unsure is run by the exact engine."""
+    most four times the last range). The sweep keeps a row of money per budget, so it gives up (None: the
+    search takes over, which proves long ranges at once) once more than ``SWEEP_BUDGETS`` budgets would be
+    needed."""
     matrix = inst.matrix
-    candidates = inst.candidates()
-    everything = sum(1 << j for j in candidates)
-    costs: dict[int, int] = {}
-
-    def cost_of(mask: int) -> int:
-        if mask not in costs:
-            costs[mask] = sum(inst.costs[j] for j in candidates if mask >> j & 1)
-        return costs[mask]
-
-    first = _Search(inst).run(floor + 1).selected
-    spent = sum(inst.costs[j] for j in first)
+    scan = _Scan(inst)
+    spent = scan.cost(sum(1 << j for j in _Search(inst).run(floor + 1).selected))
     if spent > matrix.budget:
         return 0, {"swept": 0, "exact_runs": 0}
-    swept = sweep.Sweep(matrix, inst.costs, [int(r) for r in inst.rank], candidates)
-    t, size, budgets, exact = 1, int(2 * (matrix.budget - spent) / matrix.n_voters) + 16, 0, 0
-    start = (1, spent)
-    while True:
+    swept = sweep.Sweep(matrix, inst.costs, [int(r) for r in inst.rank], scan.candidates)
+    t, size, budgets = 1, int(2 * (matrix.budget - spent) / matrix.n_voters) + 16, 0
+    while budgets + size <= SWEEP_BUDGETS:
         masks = swept.funded_sets(list(range(floor + t, floor + t + size)))
         budgets += size
+        stop = scan.stop(masks, floor + t, t)
+        if stop is not None:
+            return stop, {"swept": budgets, "exact_runs": scan.exact}
+        slope = (scan.last - spent) / (t + size - 2) if t + size > 2 else 0.0
+        guess = (matrix.budget - scan.last) / slope if slope > 0 else 2.0 * size
+        t, size = t + size, int(min(max(guess * 7 / 6 + 8, 16), 4 * size))
+    return None
+
+
+@dataclass(eq=False)
+class _Scan:
+    """Reads the funded sets of consecutive budgets as the add-one procedure does (``_swept_increments``)."""
+
+    inst: _Instance
+    candidates: list[int] = field(init=False)
+    everything: int = field(init=False)  # the bit mask of every project Equal Shares can fund
+    costs: dict[int, int] = field(default_factory=dict)
+    exact: int = 0  # budgets the sweep left unsure, run by the exact engine
+    last: int = 0  # the cost of the last set read
+
+    def __post_init__(self) -> None:
+        self.candidates = self.inst.candidates()
+        self.everything = sum(1 << j for j in self.candidates)
+
+    def cost(self, mask: int) -> int:
+        if mask not in self.costs:
+            self.costs[mask] = sum(self.inst.costs[j] for j in self.candidates if mask >> j & 1)
+        return self.costs[mask]
+
+    def stop(self, masks: list[int], b: int, t: int) -> int | None:
+        """The increment add-one ends on among the sets ``masks`` of budgets ``b, b + 1, ...`` (increments
+        ``t, t + 1, ...``), or None when every one of them fits and leaves a project out."""
         for k, mask in enumerate(masks):
             if mask == sweep.UNSURE:
-                exact += 1
-                mask = sum(1 << j for j in _run(inst, Fraction(floor + t + k)).run().selected)
-            if cost_of(mask) > matrix.budget:
-                return t + k - 1, {"swept": budgets, "exact_runs": exact}
-            if mask == everything:
-                return t + k, {"swept": budgets, "exact_runs": exact}
-        end = (t + size - 1, cost_of(mask))
-        slope = (end[1] - start[1]) / (end[0] - start[0]) if end[0] > start[0] else 0.0
-        guess = (matrix.budget - end[1]) / slope if slope > 0 else 2.0 * size
-        t, size = t + size, int(min(max(guess * 7 / 6 + 8, 16), 4 * size))
+                self.exact += 1
+                mask = sum(1 << j for j in _run(self.inst, Fraction(b + k)).run().selected)
+            self.last = self.cost(mask)
+            if self.last > self.inst.matrix.budget:
+                return t + k - 1
+            if mask == self.everything:
+                return t + k
+        return None
 
 
 def _increments(search: _Search, floor: int) -> int:

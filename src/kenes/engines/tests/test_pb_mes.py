@@ -110,6 +110,21 @@ def test_it_adds_one_unit_per_voter_while_the_outcome_fits() -> None:
     assert completed.explanations["b"].selected is False
 
 
+def test_it_searches_instead_of_sweeping_when_too_many_budgets_are_needed() -> None:
+    """The example above needs 24 increments; the sweep's first range is guessed at 2 x (100 - 60) / 2 + 16
+    = 56 budgets. Within ``SWEEP_BUDGETS`` it sweeps; below it the search proves ranges instead (the sweep
+    keeps a row of money per budget), with the same result."""
+    e = election(100, {"a": 60, "b": 45, "c": 40}, ["ab", "ac"])
+    with patch.object(mes, "SWEEP_BUDGETS", 56):
+        swept = mes.mes_cost_add1(e)
+    with patch.object(mes, "SWEEP_BUDGETS", 55):
+        searched = mes.mes_cost_add1(e)
+    assert swept.details["swept"] == 56 and "replays" not in swept.details
+    assert "replays" in searched.details and "swept" not in searched.details
+    assert swept.details["increments"] == searched.details["increments"] == 24
+    assert swept.selected == searched.selected
+
+
 def test_it_completes_add1_greedily_by_supporters() -> None:
     """Budget 100, 3 voters. a (cost 95) by voters 0,1; b (cost 10) by voter 2; c (cost 50) by voter 0.
     With 33 1/3 each only b is affordable: (b,). Adding one per voter, a stays unaffordable up to 47
