@@ -76,7 +76,7 @@ PAUSE_MAX = 8  # at most this many budgets are run plainly after replays that pr
 WATER_PASSES = 8  # passes of the sort-free water level before it sorts
 LONG_BALLOTS = 4.0  # mean ballot length from which ``_VoterRun`` is used instead of ``_Run``
 SWEEP_VOTERS = 20_000  # add-one sweeps many budgets at once up to this many voters (short ballots)
-SWEEP_BUDGETS = 8_192  # ... and up to this many budgets (Toulouse 2022 needs 1,744), else it searches
+SWEEP_BUDGETS = 4_096  # ... and up to this many budgets (Toulouse 2022: 1,744, 104 MB), else it searches
 PAID_COLUMNS = 8  # rounds ``_VoterRun`` makes room for at first (then it doubles the room)
 
 
