@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.common.admin import ReadOnlyAdmin
 
-from .models import AnnualReport, ImportJob, NGOProfile, ReportingDeadline
+from .models import AnnualReport, ImportJob, ImportRowError, NGOProfile, ReportingDeadline
 
 
 @admin.register(ReportingDeadline)
@@ -54,4 +54,11 @@ class ImportJobAdmin(ReadOnlyAdmin):
         "created_at",
     ]
     list_filter = ["kind", "state", "dry_run"]
-    exclude = ["errors", "file"]
+    exclude = ["file"]
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(ReadOnlyAdmin):
+    list_display = ["job", "line", "reasons"]
+    list_select_related = ["job"]
+    search_fields = ["job__original_name"]

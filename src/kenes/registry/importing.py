@@ -4,10 +4,10 @@ The file is read once; rows are checked and written in batches of ``BATCH`` rows
 transaction that also moves the job's progress counters, so a crash loses no committed row and
 leaves no part of a row behind: every row of a batch lands whole (organisation, registry profile,
 sectors, territories; or a report) or not at all, and a resumed job starts after the last committed
-batch. A bad row is never written; it is kept in ``ImportJob.errors`` with its line number, its
-values and its reasons, and offered back as a CSV file with a ``reasons`` column. A row whose BIN
-(NGOs) or BIN and year (reports) is already in the registry is skipped, so a file can be imported
-again after its bad rows were fixed. The column names are in docs/registry.md.
+batch. A bad row is never written; it is kept as an ``ImportRowError`` (in the batch's transaction)
+with its line number, its values and its reasons, and offered back as a CSV file with a ``reasons``
+column. A row whose BIN (NGOs) or BIN and year (reports) is already in the registry is skipped, so a
+file can be imported again after its bad rows were fixed. The column names are in docs/registry.md.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from .importrows import (
 from .models import (
     AnnualReport,
     ImportJob,
+    ImportRowError,
     NGOProfile,
     RegistryStatus,
 )
@@ -236,13 +237,10 @@ def process_batch(job: ImportJob, rows: list[tuple[int, dict[str, str]]], contex
                 obj=job,
                 data={"lines": [rows[0][0], rows[-1][0]], "ids": ids},
             )
-        result.bad.sort(key=lambda row: row.line)
-        job.errors = [
-            *job.errors,
-            *({"line": r.line, "reasons": r.reasons, "row": r.raw} for r in result.bad),
-        ]
+        ImportRowError.objects.bulk_create(
+            ImportRowError(job=job, line=r.line, reasons=r.reasons, row=r.raw) for r in result.bad
+        )
         ImportJob.objects.filter(pk=job.pk).update(
-            errors=job.errors,
             updated_at=timezone.now(),
             rows_done=F("rows_done") + len(rows),
             good_rows=F("good_rows") + len(result.good),
@@ -325,9 +323,10 @@ def _finish(job: ImportJob, state: str, failure: str) -> ImportJob:
 
 def bad_rows_csv(job: ImportJob) -> str:
     """The bad rows as they were read, with their line and reasons first, for fixing and re-importing."""
-    extra = sorted({key for error in job.errors for key in error["row"]} - set(COLUMNS[job.kind]))
+    errors = list(job.row_errors.order_by("line").values_list("line", "reasons", "row"))
+    extra = sorted({key for _line, _reasons, row in errors for key in row} - set(COLUMNS[job.kind]))
     fields = ["line", "reasons", *COLUMNS[job.kind], *extra]
-    rows = ({"line": e["line"], "reasons": " | ".join(e["reasons"]), **e["row"]} for e in job.errors)
+    rows = ({"line": line, "reasons": " | ".join(reasons), **row} for line, reasons, row in errors)
     return write_csv(rows, fields)
 
 

@@ -265,9 +265,6 @@ class ImportJob(TimeStampedModel):
     good_rows = models.PositiveIntegerField(_("good rows"), default=0)
     skipped_rows = models.PositiveIntegerField(_("rows already in the registry"), default=0)
     bad_rows = models.PositiveIntegerField(_("bad rows"), default=0)
-    #: [{"line": 7, "reasons": ["…"], "row": {...}}] for bad rows, in line order (the reasons are
-    #: stored translated in the language of the person who started the import).
-    errors = models.JSONField(_("bad rows"), default=list, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -297,3 +294,25 @@ class ImportJob(TimeStampedModel):
             if self.total_rows
             else (100 if self.is_finished else 0)
         )
+
+
+class ImportRowError(models.Model):
+    """A bad row of an import: never written to the registry, kept with its line, its values as read and
+    its reasons (translated in the language of the person who started the import), to be fixed and
+    imported again. One row per line of a job; each batch adds its bad rows in the batch's transaction."""
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="row_errors", verbose_name=_("import job")
+    )
+    line = models.PositiveIntegerField(_("line"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    row = models.JSONField(_("values as read"), default=dict)
+
+    class Meta:
+        verbose_name = _("bad row")
+        verbose_name_plural = _("bad rows")
+        ordering = ["job", "line"]
+        constraints = [models.UniqueConstraint(fields=["job", "line"], name="registry_import_row_error_line")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.line}"

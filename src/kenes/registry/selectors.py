@@ -15,7 +15,7 @@ from django.utils import timezone
 from kenes.organizations.models import Sector
 from kenes.territories.models import Territory
 
-from .models import AnnualReport, ImportJob, NGOProfile, RegistryStatus
+from .models import AnnualReport, ImportJob, ImportRowError, NGOProfile, RegistryStatus
 
 NAME_LANGUAGES = ("kk", "ru", "ky", "en")
 
@@ -87,7 +87,12 @@ def report_versions(report: AnnualReport) -> list[AnnualReport]:
 
 
 def import_jobs() -> QuerySet[ImportJob]:
-    return ImportJob.objects.select_related("created_by").defer("errors").order_by("-created_at")
+    return ImportJob.objects.select_related("created_by").order_by("-created_at")
+
+
+def import_row_errors(job: ImportJob) -> QuerySet[ImportRowError]:
+    """The bad rows of ``job``, in line order."""
+    return job.row_errors.order_by("line")
 
 
 def import_job_get(pk: int) -> ImportJob:

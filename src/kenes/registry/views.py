@@ -193,7 +193,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "registry.view_importjob")
     job = selectors.import_job_get(pk)
-    page = paginate(job.errors, PageRequest.from_params(request.GET))  # type: ignore[arg-type]
+    page = paginate(selectors.import_row_errors(job), PageRequest.from_params(request.GET))
     context = {
         "job": job,
         "page": page,

@@ -10,11 +10,13 @@ import pytest
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from kenes.audit.models import Event
 from kenes.organizations.models import Organization
 from kenes.registry import importing, importrows, services
-from kenes.registry.models import AnnualReport, ImportJob, NGOProfile, RegistryStatus
+from kenes.registry.models import AnnualReport, ImportJob, ImportRowError, NGOProfile, RegistryStatus
 
 from .factories import NGOFactory, valid_bin
 
@@ -49,14 +51,18 @@ def _fixture(name):
 
 
 def _reasons(job, line):
-    return next(error["reasons"] for error in job.errors if error["line"] == line)
+    return job.row_errors.get(line=line).reasons
+
+
+def _bad_lines(job):
+    return list(job.row_errors.order_by("line").values_list("line", flat=True))
 
 
 def test_a_dry_run_shows_every_bad_row_and_writes_nothing(places, run_import):
     job = run_import("ngos.csv", _fixture("ngos.csv"), dry_run=True)
     assert job.state == ImportJob.State.DONE and job.dry_run
     assert (job.total_rows, job.rows_done, job.good_rows, job.bad_rows) == (8, 8, 3, 5)
-    assert [error["line"] for error in job.errors] == NGO_BAD_LINES
+    assert _bad_lines(job) == NGO_BAD_LINES
     assert any("check digit" in reason for reason in _reasons(job, 3))
     assert _reasons(job, 4) == ["name: This value is required."]
     columns = {reason.split(":")[0] for reason in _reasons(job, 5)}
@@ -109,7 +115,7 @@ def test_reports_import_with_bad_rows(places, run_import):
     run_import("ngos.csv", _fixture("ngos.csv"))
     job = run_import("reports.csv", _fixture("reports.csv"), kind="reports")
     assert (job.state, job.good_rows, job.bad_rows) == (ImportJob.State.DONE, 2, 5)
-    assert [error["line"] for error in job.errors] == [4, 5, 6, 7, 8]
+    assert _bad_lines(job) == [4, 5, 6, 7, 8]
     assert "No NGO in the registry" in _reasons(job, 5)[0]
     assert {r.split(":")[0] for r in _reasons(job, 7)} == {"income_state", "income_grants"}
     report = AnnualReport.objects.get(ngo__organization__registration_number="100000035004", year=2024)
@@ -181,7 +187,7 @@ def test_a_crash_leaves_no_partial_row_and_the_job_resumes(
     job.refresh_from_db()
     assert (job.state, job.rows_done, job.good_rows, job.bad_rows) == (ImportJob.State.DONE, 8, 3, 5)
     assert NGOProfile.objects.count() == Organization.objects.count() == 3
-    assert [error["line"] for error in job.errors] == NGO_BAD_LINES
+    assert _bad_lines(job) == NGO_BAD_LINES
 
 
 def test_a_resumed_job_still_catches_a_duplicate_of_a_row_written_without_its_leading_zero(
@@ -288,3 +294,36 @@ def test_the_command_imports_a_file(places, staff, charlie, django_capture_on_co
     assert NGOProfile.objects.count() == 3
     with pytest.raises(CommandError):
         call_command("registry", "import", path, "--kind", "ngos", "--as", charlie.email)
+
+
+def test_a_line_is_kept_once_per_job(places, run_import):
+    """The database refuses a second bad row for the same line of the same job (a batch written twice)."""
+    job = run_import("ngos.csv", _fixture("ngos.csv"), dry_run=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportRowError.objects.create(job=job, line=NGO_BAD_LINES[0], reasons=["again"], row={})
+    assert job.row_errors.count() == job.bad_rows == len(NGO_BAD_LINES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bad_rows_of_earlier_imports_move_to_their_own_table_and_back(django_user_model):
+    """Migration 0002: the JSON list each job kept becomes one row per bad line; going back rebuilds it."""
+    user = django_user_model.objects.create_user(email="importer@example.org")
+    errors = [
+        {"line": 3, "reasons": ["BIN: the check digit is wrong."], "row": {"bin": "123", "name": "A"}},
+        {"line": 7, "reasons": ["name: required.", "territory_code: unknown."], "row": {"bin": "9"}},
+    ]
+    before, after = [("registry", "0001_initial")], [("registry", "0002_import_row_errors")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps.get_model("registry", "ImportJob")
+    job = old.objects.create(kind="ngos", created_by_id=user.pk, original_name="a.csv", errors=errors)
+    old.objects.create(kind="ngos", created_by_id=user.pk, original_name="b.csv", errors=[])
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    state = MigrationExecutor(connection).loader.project_state(after)
+    moved = state.apps.get_model("registry", "ImportRowError").objects.order_by("line")
+    moved = moved.values_list("job_id", "line", "reasons", "row")
+    assert list(moved) == [(job.pk, e["line"], e["reasons"], e["row"]) for e in errors]
+    MigrationExecutor(connection).migrate(before)
+    assert old.objects.get(pk=job.pk).errors == errors
+    MigrationExecutor(connection).migrate(after)
