@@ -703,14 +703,17 @@ class _Search:
         if lowest >= level + MONEY_TOL * (level + b):
             return _Price(level / self.util[j], held, level, lowest, (self.icosts[j], k * self.iutil[j]))
         if lowest == 0.0:  # the broke pay nothing: exact if the others surely pay C / (k - broke)
-            zero = held == 0.0
-            broke = int(np.count_nonzero(zero))
-            if broke < k and self.broke[self.groups[j][zero]].all():
-                paying = cost / (k - broke)
-                rest = float(np.minimum.reduce(held.compress(~zero)))  # broke < k: not empty
-                if rest >= paying + MONEY_TOL * (paying + b):
-                    exact = (self.icosts[j], (k - broke) * self.iutil[j])
-                    return _Price(paying / self.util[j], held, paying, lowest, exact)
+            broke = int(np.count_nonzero(held == 0.0))
+            paying = cost / (k - broke) if broke < k else math.inf
+            # every other supporter surely holds more than that level, and every one holding 0 is surely
+            # broke (a broke voter always holds exactly 0.0, so it is enough that the counts agree)
+            if (
+                broke < k
+                and int(np.count_nonzero(held < paying + MONEY_TOL * (paying + b))) == broke
+                and int(np.count_nonzero(self.broke[self.groups[j]])) == broke
+            ):
+                exact = (self.icosts[j], (k - broke) * self.iutil[j])
+                return _Price(paying / self.util[j], held, paying, lowest, exact)
         level = _water_level(held, cost, lowest, below * self.util[j] * (1 - 1e-12))
         return _Price(level / self.util[j], held, level, lowest, None)
 
