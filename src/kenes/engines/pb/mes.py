@@ -993,7 +993,7 @@ def _swept_increments(inst: _Instance, floor: int) -> tuple[int, dict[str, objec
     the outcomes' cost suggests are left before it passes the budget (a sixth more and 8; at least 16, at
     most four times the last range). The sweep keeps a row of money per budget, so it gives up (None: the
     search takes over, which proves long ranges at once) once more than ``SWEEP_BUDGETS`` budgets would be
-    needed."""
+    needed, or more than ``sweep.MAX_CELLS`` cells of money."""
     matrix = inst.matrix
     scan = _Scan(inst)
     spent = scan.cost(sum(1 << j for j in _Search(inst).run(floor + 1).selected))
@@ -1002,7 +1002,10 @@ def _swept_increments(inst: _Instance, floor: int) -> tuple[int, dict[str, objec
     swept = sweep.Sweep(matrix, inst.costs, [int(r) for r in inst.rank], scan.candidates)
     t, size, budgets = 1, int(2 * (matrix.budget - spent) / matrix.n_voters) + 16, 0
     while budgets + size <= SWEEP_BUDGETS:
-        masks = swept.funded_sets(list(range(floor + t, floor + t + size)))
+        try:
+            masks = swept.funded_sets(list(range(floor + t, floor + t + size)))
+        except sweep.TooLarge:
+            return None
         budgets += size
         stop = scan.stop(masks, floor + t, t)
         if stop is not None:

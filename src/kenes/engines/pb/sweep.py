@@ -48,6 +48,11 @@ MONEY_TOL = 1e-9  # as ``mes.MONEY_TOL``: money this close to a cost or a level 
 WATER_PASSES = 8  # passes of Newton's method before a water level is found by sorting
 AHEAD = 4  # a run with no affordable price yet computes this many prices at once (the lowest bounds)
 UNSURE = -1  # the outcome of a budget the floats could not decide
+MAX_CELLS = 2**25  # the most money cells (runs x columns, 8 bytes each: 256 MiB) a sweep may hold
+
+
+class TooLarge(Exception):
+    """The sweep would need more than ``MAX_CELLS`` cells of money: the caller should search instead."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,9 +103,13 @@ class _Runs:
     ids: IntpArray  # the projects some live run may still fund (the others' columns are dropped)
 
     def widen(self, width: int) -> None:
-        """Make room for ``width`` columns (at least doubling, so that the copies stay few)."""
+        """Make room for ``width`` columns (at least doubling, so that the copies stay few, within
+        ``MAX_CELLS``; ``TooLarge`` beyond)."""
         if width > self.money.shape[1]:
-            grown = np.zeros((len(self.money), max(width, 2 * self.money.shape[1])))
+            if len(self.money) * width > MAX_CELLS:
+                raise TooLarge
+            room = min(max(width, 2 * self.money.shape[1]), MAX_CELLS // max(len(self.money), 1))
+            grown = np.zeros((len(self.money), room))
             grown[:, : self.money.shape[1]] = self.money
             self.money = grown
 
@@ -144,13 +153,13 @@ class Sweep:
             self.start[j] = 1.0 / self.supporters[j]
 
     def funded_sets(self, budgets: list[int]) -> list[int]:
-        """For each per-voter budget, the bit mask of the projects Equal Shares funds, or ``UNSURE``."""
+        """For each per-voter budget, the bit mask of the projects Equal Shares funds, or ``UNSURE``. Raises
+        ``TooLarge`` when the money of so many runs would not fit in ``MAX_CELLS``."""
         found = [UNSURE] * len(budgets)
         count = len(budgets)
         values = np.asarray(budgets, dtype=np.float64)
         ids = np.flatnonzero(np.isfinite(self.start))
-        runs = _Runs(values, np.zeros((count, 64)), np.tile(self.start[ids], (count, 1)), ids)
-        runs.money[:, 0] = values
+        runs = _Runs(values, values[:, None].copy(), np.tile(self.start[ids], (count, 1)), ids)
         nodes = _Nodes([0], np.zeros((1, len(self.ballots.weight)), dtype=np.intp), np.ones(1, dtype=np.intp))
         live, node = np.arange(count), np.zeros(count, dtype=np.intp)
         while len(live):

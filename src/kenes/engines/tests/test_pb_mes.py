@@ -125,6 +125,16 @@ def test_it_searches_instead_of_sweeping_when_too_many_budgets_are_needed() -> N
     assert swept.selected == searched.selected
 
 
+def test_it_searches_instead_of_sweeping_when_the_money_would_not_fit() -> None:
+    """The sweep holds a cell of money per budget and class: beyond ``sweep.MAX_CELLS`` it gives up and the
+    search finds the same last budget (56 budgets need more than 100 cells once a class splits)."""
+    e = election(100, {"a": 60, "b": 45, "c": 40}, ["ab", "ac"])
+    with patch.object(sweep, "MAX_CELLS", 100):
+        outcome = mes.mes_cost_add1(e)
+    assert "replays" in outcome.details and "swept" not in outcome.details
+    assert outcome.details["increments"] == 24 and set(outcome.selected) == {"a", "c"}
+
+
 def test_it_completes_add1_greedily_by_supporters() -> None:
     """Budget 100, 3 voters. a (cost 95) by voters 0,1; b (cost 10) by voter 2; c (cost 50) by voter 0.
     With 33 1/3 each only b is affordable: (b,). Adding one per voter, a stays unaffordable up to 47
