@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kenes.common.forms import add_service_errors
 from kenes.common.pagination import PageRequest, paginate
+from kenes.common.permissions import require_perm
 from kenes.common.views import run_button
 
 from . import selectors, services
@@ -96,8 +97,7 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     process = selectors.process_get(pk)
-    if not _can(request, "budgeting.add_proposal", process):
-        raise PermissionDenied("budgeting.add_proposal")
+    require_perm(request.user, "budgeting.add_proposal", process)
     form = ProposalForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -170,8 +170,7 @@ def proposal_image(request: HttpRequest, pk: int, image_pk: int) -> FileResponse
 @require_POST
 def support(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _visible_proposal(request, pk)
-    if not _can(request, "budgeting.support_proposal", proposal):
-        raise PermissionDenied("budgeting.support_proposal")
+    require_perm(request.user, "budgeting.support_proposal", proposal)
     service: Callable[..., object] = services.proposal_support
     success = _("Thank you for your support.")
     if request.POST.get("action") == "unsupport":
@@ -189,8 +188,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _visible_proposal(request, pk)
-    if not _can(request, "budgeting.merge_proposal", proposal):
-        raise PermissionDenied("budgeting.merge_proposal")
+    require_perm(request.user, "budgeting.merge_proposal", proposal)
     form = MergeForm(request.POST, targets=selectors.merge_targets(proposal))
     if form.is_valid():
         try:
@@ -226,8 +224,7 @@ def _render_review(
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     process = selectors.process_get(pk)
-    if not _can_review(request, process):
-        raise PermissionDenied("budgeting.review_proposal")
+    require_perm(request.user, "budgeting.review_proposal", process)
     if request.method == "GET":
         return _render_review(request, process)
     proposal_id = request.POST.get("proposal", "")
@@ -278,8 +275,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     checked = False
     if request.method == "POST":
-        if not _can(request, "budgeting.vote", process):
-            raise PermissionDenied("budgeting.vote")
+        require_perm(request.user, "budgeting.vote", process)
         form = _ballot_form(process, proposals, data=request.POST)
         checked = True
         if form.is_valid() and "cast" in request.POST:
@@ -338,34 +334,33 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "budgeting/results.html", context)
 
 
-@login_required
-@require_POST
-def count(request: HttpRequest, pk: int) -> HttpResponse:
+def _results_button(
+    request: HttpRequest, pk: int, perm: str, service: Callable[..., object], success: str
+) -> HttpResponse:
+    """Count or publish (``service``) from the results page, for those holding ``perm`` on the process."""
     process = selectors.process_get(pk)
-    if not _can(request, "budgeting.count_process", process):
-        raise PermissionDenied("budgeting.count_process")
+    require_perm(request.user, perm, process)
     return run_button(
         request,
-        lambda: services.process_count(actor=request.user, process=process),
-        _("The votes have been counted. Check the result, then publish it."),
+        lambda: service(actor=request.user, process=process),
+        success,
         "budgeting:results",
         pk=process.pk,
     )
+
+
+@login_required
+@require_POST
+def count(request: HttpRequest, pk: int) -> HttpResponse:
+    success = _("The votes have been counted. Check the result, then publish it.")
+    return _results_button(request, pk, "budgeting.count_process", services.process_count, success)
 
 
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    process = selectors.process_get(pk)
-    if not _can(request, "budgeting.publish_results", process):
-        raise PermissionDenied("budgeting.publish_results")
-    return run_button(
-        request,
-        lambda: services.results_publish(actor=request.user, process=process),
-        _("The results have been published."),
-        "budgeting:results",
-        pk=process.pk,
-    )
+    success = _("The results have been published.")
+    return _results_button(request, pk, "budgeting.publish_results", services.results_publish, success)
 
 
 # --- Pabulib ------------------------------------------------------------------------------------
