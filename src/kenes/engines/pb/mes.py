@@ -999,7 +999,8 @@ def _swept_increments(inst: _Instance, floor: int) -> tuple[int, dict[str, objec
     spent = scan.cost(sum(1 << j for j in _Search(inst).run(floor + 1).selected))
     if spent > matrix.budget:
         return 0, {"swept": 0, "exact_runs": 0}
-    swept = sweep.Sweep(matrix, inst.costs, [int(r) for r in inst.rank], scan.candidates)
+    ranks = [int(r) for r in inst.rank]
+    swept = sweep.Sweep(matrix, inst.costs, ranks, scan.candidates, rho_tol=RHO_TOL, money_tol=MONEY_TOL)
     t, size, budgets = 1, int(2 * (matrix.budget - spent) / matrix.n_voters) + 16, 0
     while budgets + size <= SWEEP_BUDGETS:
         try:

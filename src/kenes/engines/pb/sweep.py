@@ -20,8 +20,9 @@ that never moves: funding a project gives its supporters' classes new columns an
 The ballots are first reduced to the distinct ones with their multiplicities (Wieliczka: 6,586 voters,
 1,190 distinct ballots over the projects Equal Shares can fund).
 
-Floats only filter, with the margins of ``mes._Search``: a project's supporters holding within ``MONEY_TOL``
-of its cost, a class within that band of the level it is charged, or two prices within ``RHO_TOL`` of each
+Floats only filter, with the margins ``mes`` passes in (``mes.MONEY_TOL``, ``mes.RHO_TOL``, the search's own):
+a project's supporters holding within ``money_tol`` of its cost, a class within that band of the level it
+is charged, or two prices within ``rho_tol`` of each
 other that are not both known exactly, make the row *unsure*, and the caller runs that budget with the exact
 engine. A price is known exactly when every supporter either surely pays the full level or holds exactly
 nothing (money is set to 0.0 only by a sure decision that the class was poor): with cost utilities it is
@@ -43,8 +44,6 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntpArray = npt.NDArray[np.intp]
 
-RHO_TOL = 1e-6  # as ``mes.RHO_TOL``: prices this close (relative) are compared exactly
-MONEY_TOL = 1e-9  # as ``mes.MONEY_TOL``: money this close to a cost or a level is decided exactly
 WATER_PASSES = 8  # passes of Newton's method before a water level is found by sorting
 AHEAD = 4  # a run with no affordable price yet computes this many prices at once (the lowest bounds)
 UNSURE = -1  # the outcome of a budget the floats could not decide
@@ -137,8 +136,16 @@ class Sweep:
     """Equal Shares with cost utilities and the cities' tie-breaking (``rank``) at many budgets at once."""
 
     def __init__(
-        self, matrix: ApprovalMatrix, costs: list[int], rank: list[int], candidates: list[int]
+        self,
+        matrix: ApprovalMatrix,
+        costs: list[int],
+        rank: list[int],
+        candidates: list[int],
+        *,
+        rho_tol: float,
+        money_tol: float,
     ) -> None:
+        self.rho_tol, self.money_tol = rho_tol, money_tol  # relative bands decided exactly (module docstring)
         self.rank = np.asarray(rank, dtype=np.intp)
         self.n_projects = matrix.n_projects
         self.ballots = Ballots.of(matrix, candidates)
@@ -241,12 +248,11 @@ class Sweep:
         np.cumsum(np.bincount(pair[chosen], minlength=len(projects)), out=offsets[1:])
         return _Histograms(column[chosen], totals[chosen].astype(np.float64, copy=False), offsets)
 
-    @staticmethod
-    def _needs(stale: FloatArray, fresh: BoolArray, best: FloatArray) -> BoolArray:
+    def _needs(self, stale: FloatArray, fresh: BoolArray, best: FloatArray) -> BoolArray:
         """The prices each run must compute next: those whose lower bound may beat its best price, or, for
         a run with no affordable price yet, the ``AHEAD`` with the lowest lower bounds (near its end a run
         finds most projects unaffordable, one after the other)."""
-        need = (stale <= best[:, None] * (1 + RHO_TOL)) & ~fresh
+        need = (stale <= best[:, None] * (1 + self.rho_tol)) & ~fresh
         empty = np.flatnonzero(~np.isfinite(best))
         if len(empty):
             pending = np.where(fresh[empty], np.inf, stale[empty])
@@ -280,7 +286,7 @@ class Sweep:
         cost, supporters = self.costs[projects], self.supporters[projects]
         spent = held * counts
         total = np.add.reduceat(spent, starts)
-        close = np.abs(total - cost) <= MONEY_TOL * cost
+        close = np.abs(total - cost) <= self.money_tol * cost
         if close.any():
             unsure[at[close]] = True
         can = total > cost
@@ -288,7 +294,7 @@ class Sweep:
         paying = supporters - np.add.reduceat(np.where(zero, counts, 0.0), starts)
         level = cost / np.maximum(paying, 1.0)
         rest = np.minimum.reduceat(np.where(zero, np.inf, held), starts)
-        sure = can & (rest >= level + MONEY_TOL * (level + b))
+        sure = can & (rest >= level + self.money_tol * (level + b))
         hard = can & ~sure
         if hard.any():
             entries = np.repeat(hard, lengths)
@@ -317,7 +323,7 @@ class Sweep:
         the lowest is the one with the most payers; a near tie with a price not known exactly is unsure."""
         prices = np.where(fresh[going], stale[going], np.inf)
         winners = prices.argmin(axis=1)
-        near = prices <= best[going, None] * (1 + RHO_TOL)
+        near = prices <= best[going, None] * (1 + self.rho_tol)
         tied = np.flatnonzero(near.sum(axis=1) > 1)
         if len(tied):
             near, known = near[tied], payers[going[tied]]
@@ -349,7 +355,7 @@ class Sweep:
         where = np.repeat(rows * runs.money.shape[1], lengths) + hist.classes[index]
         held = runs.money.take(where)
         level = np.repeat(level, lengths)
-        band = MONEY_TOL * (level + np.repeat(runs.budget[rows], lengths))
+        band = self.money_tol * (level + np.repeat(runs.budget[rows], lengths))
         sure = ~np.logical_or.reduceat(np.abs(held - level) <= band, starts)
         # the child of each edge: new columns from the parent's width on, one per class of the winner's
         per = hist.offsets[1:] - hist.offsets[:-1]

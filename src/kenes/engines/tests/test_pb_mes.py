@@ -326,7 +326,10 @@ def test_it_skips_budgets_only_where_add1_provably_gives_the_same_outcome(e: Ele
 
 def _sweep(e: Election) -> tuple[mes._Instance, sweep.Sweep]:
     inst = mes._instance(profile.build(e), "cost", "cost_then_votes")
-    return inst, sweep.Sweep(inst.matrix, inst.costs, [int(r) for r in inst.rank], inst.candidates())
+    ranks = [int(r) for r in inst.rank]
+    return inst, sweep.Sweep(
+        inst.matrix, inst.costs, ranks, inst.candidates(), rho_tol=mes.RHO_TOL, money_tol=mes.MONEY_TOL
+    )
 
 
 @settings(max_examples=150, deadline=None)
