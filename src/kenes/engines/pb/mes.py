@@ -550,11 +550,7 @@ def _water_level(money: FloatArray, cost: float, lowest: float | None = None, be
             return float(np.maximum.reduce(money))
         count = now
         level = (cost - float(np.add.reduce(money.compress(poor)))) / (k - now)
-    ordered = np.sort(money)
-    levels = (cost - np.cumsum(ordered[:-1])) / np.arange(k - 1, 0, -1)
-    fits = levels <= ordered[1:]
-    first = int(np.argmax(fits))
-    return float(levels[first]) if fits[first] else float(ordered[-1])
+    return sweep.sorted_level(money, np.ones(k), cost, float(k))
 
 
 def _exact_level(

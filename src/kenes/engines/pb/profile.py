@@ -78,7 +78,8 @@ class ApprovalMatrix:
         return self.ballot_projects[self.ballot_ptr[i] : self.ballot_ptr[i + 1]]
 
     def dense(self) -> npt.NDArray[np.bool_]:
-        """voter × project boolean approval matrix (for small instances and tests)."""
+        """voter × project boolean approval matrix (tests; the add-one sweep's distinct ballots, up to
+        ``mes.SWEEP_VOTERS`` voters)."""
         matrix = np.zeros((self.n_voters, self.n_projects), dtype=np.bool_)
         voters = np.repeat(np.arange(self.n_voters), np.diff(self.ballot_ptr))
         matrix[voters, self.ballot_projects] = True

@@ -64,12 +64,9 @@ class Ballots:
 
     @classmethod
     def of(cls, matrix: ApprovalMatrix, candidates: list[int]) -> Ballots:
-        dense = np.zeros((matrix.n_voters, matrix.n_projects), dtype=np.bool_)
         keep = np.zeros(matrix.n_projects, dtype=np.bool_)
         keep[candidates] = True
-        voters = np.repeat(np.arange(matrix.n_voters), np.diff(matrix.ballot_ptr))
-        dense[voters, matrix.ballot_projects] = True
-        dense &= keep
+        dense = matrix.dense() & keep
         packed = np.ascontiguousarray(np.packbits(dense, axis=1))
         rows = packed.view(np.dtype((np.void, max(packed.shape[1], 1))))[:, 0] if packed.size else None
         if rows is None:  # no project at all
@@ -406,13 +403,13 @@ def _water_levels(
         level = np.where(moving, (cost - paid) / np.maximum(supporters - weight, 1.0), level)
     for k in np.flatnonzero(moving).tolist():  # rare: sort the classes
         part = slice(int(starts[k]), int(starts[k] + lengths[k]))
-        level[k] = _sorted_level(held[part], counts[part], float(cost[k]), float(supporters[k]))
+        level[k] = sorted_level(held[part], counts[part], float(cost[k]), float(supporters[k]))
     return level
 
 
-def _sorted_level(held: FloatArray, counts: FloatArray, cost: float, supporters: float) -> float:
-    """The water level of one group by sorting: the classes in ascending money, the first whose money
-    reaches what the rest must share."""
+def sorted_level(held: FloatArray, counts: FloatArray, cost: float, supporters: float) -> float:
+    """The water level of one group by sorting (``counts`` voters holding each of ``held``): in ascending
+    money, the first whose money reaches what the rest must share. Also ``mes._water_level``'s fallback."""
     order = np.argsort(held)
     values, weights = held[order], counts[order]
     spent = values * weights
